@@ -1,0 +1,28 @@
+# campaign-worker — see README.md. Every target first makes sure librdkafka >= 2.8 is installed.
+SWIFT ?= swift
+export PKG_CONFIG_PATH := /usr/local/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
+
+.PHONY: all deps build test demo clean
+
+all: build
+
+## deps: install librdkafka >= 2.8 when pkg-config does not find it (builds Debian 13's 2.8.0 source package).
+deps:
+	@scripts/ensure-librdkafka.sh
+
+## build: debug build of the package.
+build: deps
+	$(SWIFT) build
+
+## test: build and run every test suite.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+## demo: the worker on an embedded mock Kafka cluster with sample plans and synthetic members.
+demo: deps
+	$(SWIFT) build --product campaign-worker
+	.build/debug/campaign-worker demo
+
+clean:
+	rm -rf .build

@@ -1,0 +1,76 @@
+/// The rules a partition store evaluates with: programme settings, the active plan set and output options.
+///
+/// Immutable and shared by every partition store; a plan change builds a new engine.
+public struct Engine: Sendable {
+    public var programme: Programme
+    /// Plans that take part in evaluation (every status but `draft`), ordered by id for deterministic output.
+    public private(set) var plans: [Plan]
+    /// Whether decision records are produced (CONTRACT §4; on by default).
+    public var decisionsEnabled: Bool
+    /// Whether `maxLateness` applies. `simulate` turns it off: a clock jump there is not downtime.
+    public var enforcesLateness: Bool
+    public var decoder: EventDecoder
+
+    public init(
+        programme: Programme, plans: [Plan], decisionsEnabled: Bool = true, enforcesLateness: Bool = true,
+        decoder: EventDecoder = EventDecoder()
+    ) {
+        self.programme = programme
+        self.plans = plans.filter { $0.status != .draft }.sorted { $0.id < $1.id }
+        self.decisionsEnabled = decisionsEnabled
+        self.enforcesLateness = enforcesLateness
+        self.decoder = decoder
+    }
+
+    /// Decodes an input record into an event, or the reason it must be dead-lettered.
+    public func decode(_ record: InputRecord) -> Result<ActivityEvent, DeadLetterReason> {
+        decoder.decode(key: record.key, value: record.value, traceparent: record.traceparent)
+    }
+
+    /// The instant an event is taken at: its own time, or the clock's when it is further ahead than the allowed skew.
+    public func effectiveTime(of event: ActivityEvent, now: Instant) -> Instant {
+        event.time > now.adding(seconds: programme.maxClockSkewSeconds) ? now : event.time
+    }
+
+    /// Whether the member is held out of `plan`: FNV-1a-64(plan id, 0, member id) mod 10 000 < percent × 100.
+    public static func isHeldOut(memberID: String, planID: String, basisPoints: Int) -> Bool {
+        guard basisPoints > 0 else { return false }
+        var hash = FNV1a64()
+        hash.combine(planID)
+        hash.combine(byte: 0)
+        hash.combine(memberID)
+        return hash.value % 10_000 < UInt64(basisPoints)
+    }
+}
+
+/// One record read from an input topic, as the domain needs it.
+public struct InputRecord: Sendable {
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+    public var key: [UInt8]?
+    public var value: [UInt8]?
+    public var traceparent: String?
+
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8]?, traceparent: String? = nil) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+        self.traceparent = traceparent
+    }
+
+    /// The dead-letter record for this input: the original key and value unchanged, with the `dlq-*` headers.
+    public func deadLetter(_ reason: DeadLetterReason) -> OutputRecord {
+        var headers = [
+            OutputRecord.Header("dlq-reason", reason.code.rawValue),
+            OutputRecord.Header("dlq-detail", reason.detail),
+            OutputRecord.Header("dlq-topic", topic),
+            OutputRecord.Header("dlq-partition", String(partition)),
+            OutputRecord.Header("dlq-offset", String(offset)),
+        ]
+        if let traceparent { headers.append(OutputRecord.Header("traceparent", traceparent)) }
+        return OutputRecord(role: .deadLetters, key: key, value: value, headers: headers)
+    }
+}

@@ -1,0 +1,141 @@
+/// Evaluates one occurrence of one plan for one member, in the contract's check order, and writes what it produced.
+///
+/// Order (CONTRACT §3): paused → window → late → audience → holdout → per-member limit; then per action
+/// `no-consent`. The first failing check is the decision's reason.
+struct Evaluator {
+    let engine: Engine
+    let now: Instant
+    let zone: Zone
+    let traceparent: String?
+
+    func evaluate(plan: Plan, occurrence: Occurrence, member: inout MemberState, into out: inout [OutputRecord]) {
+        let firedAt = occurrence.fireAt
+        if case .pointsExpiring(let trigger) = plan.trigger, case .pointsExpiring(let expiresAt, _) = occurrence.details,
+            member.points.points(expiringAt: expiresAt) < trigger.minPoints
+        {
+            // Not enough points left at fire time: the trigger did not happen, so there is no decision.
+            member.occurrences.record(HandledOccurrence(planID: plan.id, occurrence: occurrence.key, firedAt: firedAt, counted: false))
+            return
+        }
+        var counted = false
+        let reason: SuppressionReason? = {
+            if plan.status == .paused { return .paused }
+            if !plan.schedule.contains(firedAt) { return .window }
+            if engine.enforcesLateness, let maxLateness = engine.programme.maxLateness,
+                now > firedAt.adding(seconds: maxLateness.approximateSeconds)
+            {
+                return .late
+            }
+            if let audience = plan.audience, !audience.matches(member, today: zone.localDate(of: firedAt), zone: zone) {
+                return .audience
+            }
+            counted = true
+            if Engine.isHeldOut(memberID: member.id, planID: plan.id, basisPoints: plan.holdoutBasisPoints) { return .holdout }
+            if let limit = plan.limits.perMember {
+                let since = zone.subtracting(limit.within, from: firedAt)
+                if member.occurrences.countedFirings(planID: plan.id, after: since, through: firedAt) >= limit.count {
+                    counted = false
+                    return .limit
+                }
+            }
+            return nil
+        }()
+        member.occurrences.record(HandledOccurrence(planID: plan.id, occurrence: occurrence.key, firedAt: firedAt, counted: counted))
+        let trigger = TriggerRef(type: plan.trigger.typeName, occurrence: occurrence.key, firedAt: firedAt)
+        if let reason {
+            emitDecision(plan: plan, member: member, trigger: trigger, reason: reason, jobIDs: [], suppressed: [], into: &out)
+            return
+        }
+        var jobIDs: [String] = []
+        var suppressed: [(action: Int, reason: SuppressionReason)] = []
+        let encoder = JobEncoder(memberID: member.id, plan: plan, trigger: trigger, createdAt: now, traceparent: traceparent)
+        for (index, action) in plan.actions.enumerated() {
+            let jobID = JobID.make(planID: plan.id, memberID: member.id, occurrence: occurrence.key, actionIndex: index)
+            switch action {
+            case .coupon(let coupon):
+                let validUntil: Instant
+                switch coupon.validity {
+                case .days(let days): validUntil = zone.adding(days: days, to: firedAt)
+                case .until(let instant): validUntil = instant
+                }
+                out.append(encoder.couponJob(jobID: jobID, coupon: coupon, validFrom: firedAt, validUntil: validUntil))
+                jobIDs.append(jobID)
+            case .notify(let notify):
+                guard let channel = notify.channels.first(where: { member.consents[$0] == true }) else {
+                    suppressed.append((index, .noConsent))
+                    continue
+                }
+                let params = notificationParams(notify, plan: plan, occurrence: occurrence, member: member)
+                out.append(
+                    encoder.notificationJob(
+                        jobID: jobID, channel: channel, template: notify.template, locale: member.locale, params: params,
+                        sendAfter: firedAt))
+                jobIDs.append(jobID)
+            }
+        }
+        let allSuppressed = jobIDs.isEmpty && !suppressed.isEmpty
+        emitDecision(
+            plan: plan, member: member, trigger: trigger, reason: allSuppressed ? suppressed[0].reason : nil, jobIDs: jobIDs,
+            suppressed: allSuppressed ? [] : suppressed, into: &out)
+    }
+
+    /// The plan's params, then the facts a notification template typically shows, unless the plan set them itself.
+    func notificationParams(_ notify: NotifyAction, plan: Plan, occurrence: Occurrence, member: MemberState) -> JSONObject {
+        var params = notify.params
+        func add(_ key: String, _ value: String) {
+            if params[key] == nil { params.append(key, .string(value)) }
+        }
+        for case .coupon(let coupon) in plan.actions {
+            add("couponTemplate", coupon.template)
+            break
+        }
+        switch occurrence.details {
+        case .none:
+            break
+        case .dormancy(let days):
+            add("inactiveDays", String(days))
+            add("pointsBalance", String(member.points.balance))
+        case .pointsExpiring(let expiresAt, _):
+            add("pointsExpiring", String(member.points.points(expiringAt: expiresAt)))
+            add("expiresAt", expiresAt.rfc3339)
+            add("pointsBalance", String(member.points.balance))
+        }
+        return params
+    }
+
+    func emitDecision(
+        plan: Plan, member: MemberState, trigger: TriggerRef, reason: SuppressionReason?, jobIDs: [String],
+        suppressed: [(action: Int, reason: SuppressionReason)], into out: inout [OutputRecord]
+    ) {
+        guard engine.decisionsEnabled else { return }
+        let encoder = JobEncoder(memberID: member.id, plan: plan, trigger: trigger, createdAt: now, traceparent: traceparent)
+        out.append(encoder.decision(reason: reason, jobIDs: jobIDs, suppressedActions: suppressed))
+    }
+}
+
+/// Why an occurrence or an action was suppressed (the decision's `reason`).
+public enum SuppressionReason: String, Sendable, Hashable, CaseIterable {
+    case paused, window, late, audience, holdout, limit, budget
+    case noConsent = "no-consent"
+    case capped
+}
+
+/// The `trigger` object of jobs and decisions.
+public struct TriggerRef: Sendable, Hashable {
+    public var type: String
+    public var occurrence: String
+    public var firedAt: Instant
+}
+
+extension Zone {
+    /// The instant `duration` before `instant`, on the member-local calendar.
+    public func subtracting(_ duration: ISODuration, from instant: Instant) -> Instant {
+        var result = instant.adding(seconds: -duration.seconds)
+        if duration.months != 0 || duration.days != 0 {
+            var local = localDateTime(of: result)
+            local.date = local.date.adding(months: -duration.months).adding(days: -duration.days)
+            result = self.instant(of: local).adding(millis: result.epochMillis - result.epochSeconds * 1000)
+        }
+        return result
+    }
+}

@@ -1,0 +1,105 @@
+/// Encodes coupon jobs, notification jobs and decisions in the CONTRACT §4 formats, with the §1 headers.
+///
+/// Members are written in a fixed order so the same input gives the same bytes. Jobs never carry contact data.
+struct JobEncoder {
+    let memberID: String
+    let plan: Plan
+    let trigger: TriggerRef
+    let createdAt: Instant
+    let traceparent: String?
+
+    func couponJob(jobID: String, coupon: CouponAction, validFrom: Instant, validUntil: Instant) -> OutputRecord {
+        var w = JSONWriter(reservingCapacity: 512)
+        w.beginObject()
+        w.member("schema", "coupon-job/1")
+        w.member("jobId", jobID)
+        w.member("memberId", memberID)
+        writeCommon(&w)
+        w.key("coupon")
+        w.beginObject()
+        w.member("template", coupon.template)
+        w.member("validFrom", validFrom.rfc3339)
+        w.member("validUntil", validUntil.rfc3339)
+        w.key("params")
+        w.value(.object(coupon.params))
+        w.endObject()
+        w.member("createdAt", createdAt.rfc3339)
+        w.endObject()
+        return record(.couponJobs, w.bytes, jobID: jobID)
+    }
+
+    func notificationJob(
+        jobID: String, channel: Channel, template: String, locale: String?, params: JSONObject, sendAfter: Instant
+    ) -> OutputRecord {
+        var w = JSONWriter(reservingCapacity: 512)
+        w.beginObject()
+        w.member("schema", "notification-job/1")
+        w.member("jobId", jobID)
+        w.member("memberId", memberID)
+        writeCommon(&w)
+        w.key("notification")
+        w.beginObject()
+        w.member("channel", channel.rawValue)
+        w.member("template", template)
+        w.member("locale", locale)
+        w.key("params")
+        w.value(.object(params))
+        w.endObject()
+        w.member("sendAfter", sendAfter.rfc3339)
+        w.member("createdAt", createdAt.rfc3339)
+        w.endObject()
+        return record(.notificationJobs, w.bytes, jobID: jobID)
+    }
+
+    func decision(
+        reason: SuppressionReason?, jobIDs: [String], suppressedActions: [(action: Int, reason: SuppressionReason)]
+    ) -> OutputRecord {
+        var w = JSONWriter(reservingCapacity: 384)
+        w.beginObject()
+        w.member("schema", "decision/1")
+        w.member("memberId", memberID)
+        writeCommon(&w)
+        w.member("outcome", reason == nil ? "fired" : "suppressed")
+        w.member("reason", reason?.rawValue)
+        w.key("jobIds")
+        w.beginArray()
+        for id in jobIDs { w.string(id) }
+        w.endArray()
+        if !suppressedActions.isEmpty {
+            w.key("suppressedActions")
+            w.beginArray()
+            for entry in suppressedActions {
+                w.beginObject()
+                w.member("action", entry.action)
+                w.member("reason", entry.reason.rawValue)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.member("createdAt", createdAt.rfc3339)
+        w.endObject()
+        return record(.decisions, w.bytes, jobID: nil)
+    }
+
+    private func writeCommon(_ w: inout JSONWriter) {
+        w.key("plan")
+        w.beginObject()
+        w.member("id", plan.id)
+        w.member("version", plan.version)
+        w.endObject()
+        w.key("trigger")
+        w.beginObject()
+        w.member("type", trigger.type)
+        w.member("occurrence", trigger.occurrence)
+        w.member("firedAt", trigger.firedAt.rfc3339)
+        w.endObject()
+    }
+
+    private func record(_ role: OutputRole, _ value: [UInt8], jobID: String?) -> OutputRecord {
+        var headers = [OutputRecord.Header("content-type", "application/json")]
+        if let jobID { headers.append(OutputRecord.Header("job-id", jobID)) }
+        headers.append(OutputRecord.Header("plan-id", plan.id))
+        if let traceparent { headers.append(OutputRecord.Header("traceparent", traceparent)) }
+        return OutputRecord(role: role, key: Array(memberID.utf8), value: value, headers: headers, planID: plan.id)
+    }
+}

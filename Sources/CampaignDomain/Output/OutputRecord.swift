@@ -1,0 +1,41 @@
+/// Which output topic a record goes to; the runtime maps roles to configured topic names.
+public enum OutputRole: String, Sendable, Hashable, CaseIterable {
+    case couponJobs, notificationJobs, decisions, deadLetters
+}
+
+/// A record ready to produce: key, value and headers already encoded.
+public struct OutputRecord: Sendable, Hashable {
+    public var role: OutputRole
+    public var key: [UInt8]?
+    public var value: [UInt8]?
+    public var headers: [Header]
+    /// The plan that caused it, for metrics and summaries.
+    public var planID: String?
+
+    public init(role: OutputRole, key: [UInt8]?, value: [UInt8]?, headers: [Header], planID: String? = nil) {
+        self.role = role
+        self.key = key
+        self.value = value
+        self.headers = headers
+        self.planID = planID
+    }
+
+    public struct Header: Sendable, Hashable {
+        public var key: String
+        public var value: [UInt8]
+
+        public init(_ key: String, _ value: String) {
+            self.key = key
+            self.value = Array(value.utf8)
+        }
+
+        public init(_ key: String, bytes: [UInt8]) {
+            self.key = key
+            self.value = bytes
+        }
+    }
+
+    public func header(_ key: String) -> String? {
+        headers.first { $0.key == key }.map { String(decoding: $0.value, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,115 @@
+/// A targeted plan: a trigger (execution condition), an audience, actions and the delivery rules (CONTRACT §3).
+public struct Plan: Sendable {
+    public var id: String
+    public var version: Int
+    public var name: String?
+    public var status: Status
+    public var trigger: Trigger
+    /// Who may receive it; nil means every member.
+    public var audience: AudiencePredicate?
+    public var actions: [PlanAction]
+    public var schedule: Schedule
+    public var limits: Limits
+    /// The held-out share in hundredths of a percent (0…10 000).
+    public var holdoutBasisPoints: Int
+    /// `transactional` plans do not count towards programme-wide notification caps.
+    public var category: Category
+
+    public init(
+        id: String, version: Int = 1, name: String? = nil, status: Status = .active, trigger: Trigger,
+        audience: AudiencePredicate? = nil, actions: [PlanAction], schedule: Schedule = Schedule(),
+        limits: Limits = Limits(), holdoutBasisPoints: Int = 0, category: Category = .marketing
+    ) {
+        self.id = id
+        self.version = version
+        self.name = name
+        self.status = status
+        self.trigger = trigger
+        self.audience = audience
+        self.actions = actions
+        self.schedule = schedule
+        self.limits = limits
+        self.holdoutBasisPoints = holdoutBasisPoints
+        self.category = category
+    }
+
+    public enum Status: String, Sendable, Hashable {
+        case active, paused, draft
+    }
+
+    public enum Category: String, Sendable, Hashable {
+        case marketing, transactional
+    }
+
+    /// The window `[startsAt, endsAt)` tested against `firedAt`.
+    public struct Schedule: Sendable, Hashable {
+        public var startsAt: Instant?
+        public var endsAt: Instant?
+
+        public init(startsAt: Instant? = nil, endsAt: Instant? = nil) {
+            self.startsAt = startsAt
+            self.endsAt = endsAt
+        }
+
+        public func contains(_ instant: Instant) -> Bool {
+            if let startsAt, instant < startsAt { return false }
+            if let endsAt, instant >= endsAt { return false }
+            return true
+        }
+    }
+
+    public struct Limits: Sendable, Hashable {
+        /// At most `count` firings per member within `within`.
+        public var perMember: PerMember?
+
+        public init(perMember: PerMember? = nil) { self.perMember = perMember }
+
+        public struct PerMember: Sendable, Hashable {
+            public var count: Int
+            public var within: ISODuration
+
+            public init(count: Int, within: ISODuration) {
+                self.count = count
+                self.within = within
+            }
+        }
+    }
+}
+
+/// What a plan does when it fires for a member.
+public enum PlanAction: Sendable, Hashable {
+    case coupon(CouponAction)
+    case notify(NotifyAction)
+}
+
+public struct CouponAction: Sendable, Hashable {
+    public var template: String
+    public var validity: Validity
+    public var params: JSONObject
+
+    public init(template: String, validity: Validity, params: JSONObject = JSONObject()) {
+        self.template = template
+        self.validity = validity
+        self.params = params
+    }
+
+    public enum Validity: Sendable, Hashable {
+        /// `validDays` member-local calendar days after `validFrom`.
+        case days(Int)
+        /// A fixed end instant.
+        case until(Instant)
+    }
+}
+
+public struct NotifyAction: Sendable, Hashable {
+    /// In order of preference; the first the member consented to is used.
+    public var channels: [Channel]
+    public var template: String
+    public var params: JSONObject
+
+    public init(channels: [Channel], template: String, params: JSONObject = JSONObject()) {
+        self.channels = channels
+        self.template = template
+        self.params = params
+    }
+}

@@ -1,0 +1,92 @@
+/// One occurrence of a time trigger for a member: when it fires and how the contract names it.
+public struct Occurrence: Sendable, Hashable {
+    /// The occurrence string of CONTRACT §4, e.g. `"2026"` or `"2026-03-01T02:00:00Z/30d"`.
+    public var key: String
+    /// The scheduled instant (`trigger.firedAt`).
+    public var fireAt: Instant
+    public var details: Details
+
+    public init(key: String, fireAt: Instant, details: Details = .none) {
+        self.key = key
+        self.fireAt = fireAt
+        self.details = details
+    }
+
+    /// Facts about the occurrence that notifications can show.
+    public enum Details: Sendable, Hashable {
+        case none
+        case dormancy(inactiveDays: Int)
+        case pointsExpiring(expiresAt: Instant, withinDays: Int)
+    }
+}
+
+extension Trigger {
+    /// The earliest occurrence firing at or after `notBefore` that `isHandled` does not exclude, or nil.
+    public func nextOccurrence(
+        for member: MemberState, zone: Zone, notBefore: Instant, isHandled: (String) -> Bool
+    ) -> Occurrence? {
+        var best: Occurrence?
+        func consider(_ candidate: Occurrence) {
+            guard candidate.fireAt >= notBefore, !isHandled(candidate.key) else { return }
+            if let current = best, current.fireAt <= candidate.fireAt { return }
+            best = candidate
+        }
+        switch self {
+        case .birthday(let trigger):
+            guard let birthday = member.birthday else { return nil }
+            let year = zone.localDate(of: notBefore).year
+            // The offset may move a birthday into the neighbouring year, so look one year either side.
+            for birthdayYear in (year - 1)...(year + 2) {
+                consider(trigger.occurrence(birthday: birthday, year: birthdayYear, zone: zone))
+            }
+        case .dormancy(let trigger):
+            guard let lastActivity = member.lastActivity else { return nil }
+            for days in trigger.inactiveDays {
+                consider(trigger.occurrence(lastActivity: lastActivity, days: days, zone: zone))
+            }
+        case .pointsExpiring(let trigger):
+            for bucket in member.points.buckets {
+                guard let expiresAt = bucket.expiresAt else { continue }
+                for days in trigger.withinDays {
+                    consider(trigger.occurrence(expiresAt: expiresAt, days: days, zone: zone))
+                }
+            }
+        }
+        return best
+    }
+}
+
+extension BirthdayTrigger {
+    /// The occurrence for the birthday in `year` (the occurrence is named after that year).
+    public func occurrence(birthday: Birthday, year: Int, zone: Zone) -> Occurrence {
+        let date = birthday.date(in: year, leapDay: leapDay).adding(days: offsetDays)
+        return Occurrence(key: String(year), fireAt: zone.instant(of: date, at: at))
+    }
+}
+
+extension DormancyTrigger {
+    /// The first `at` on or after last activity + `days` member-local days.
+    public func occurrence(lastActivity: Instant, days: Int, zone: Zone) -> Occurrence {
+        let local = zone.localDateTime(of: lastActivity)
+        var date = local.date.adding(days: days)
+        let exact = LocalDateTime(date: date, time: local.time)
+        let exactInstant = zone.instant(of: exact).adding(millis: lastActivity.epochMillis - lastActivity.epochSeconds * 1000)
+        var fireAt = zone.instant(of: date, at: at)
+        if fireAt < exactInstant {
+            date = date.adding(days: 1)
+            fireAt = zone.instant(of: date, at: at)
+        }
+        return Occurrence(
+            key: "\(lastActivity.rfc3339)/\(days)d", fireAt: fireAt, details: .dormancy(inactiveDays: days))
+    }
+}
+
+extension PointsExpiringTrigger {
+    /// `at` on the member-local date `days` days before the expiry instant.
+    public func occurrence(expiresAt: Instant, days: Int, zone: Zone) -> Occurrence {
+        let date = zone.localDate(of: expiresAt).adding(days: -days)
+        return Occurrence(
+            key: "\(expiresAt.rfc3339)/\(days)d", fireAt: zone.instant(of: date, at: at),
+            details: .pointsExpiring(expiresAt: expiresAt, withinDays: days))
+    }
+}

@@ -1,0 +1,31 @@
+import CampaignDomain
+import Testing
+
+@Suite struct JobIDTests {
+    @Test func sha256MatchesTheStandardVectors() {
+        let hex = { (bytes: [UInt8]) in bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
+        #expect(hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(hex(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(hex(SHA256.hash(Array(String(repeating: "a", count: 1000).utf8))) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    @Test func isDeterministicAndDistinguishesEveryPart() {
+        let id = JobID.make(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 0)
+        #expect(id == JobID.make(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 0))
+        #expect(id.count == 36)
+        #expect(Array(id)[14] == "8")
+        let others = [
+            JobID.make(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 1),
+            JobID.make(planID: "birthday-gold", memberID: "m-1001", occurrence: "2027", actionIndex: 0),
+            JobID.make(planID: "birthday-gold", memberID: "m-1002", occurrence: "2026", actionIndex: 0),
+            JobID.make(planID: "birthday-gol", memberID: "dm-1001", occurrence: "2026", actionIndex: 0),
+        ]
+        #expect(Set(others + [id]).count == 5)
+    }
+
+    @Test func fnv1aMatchesTheReferenceVector() {
+        var hash = FNV1a64()
+        hash.combine("a")
+        #expect(hash.value == 0xaf63_dc4c_8601_ec8c)
+    }
+}

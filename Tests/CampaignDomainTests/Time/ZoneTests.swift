@@ -1,0 +1,77 @@
+import CampaignDomain
+import TestSupport
+import Testing
+
+@Suite struct InstantTests {
+    @Test func parsesAnyOffsetAndFraction() {
+        #expect(Instant(rfc3339: "2026-11-25T10:15:00+08:00") == Instant.at("2026-11-25T02:15:00Z"))
+        #expect(Instant(rfc3339: "2026-11-25T02:15:00.250Z")?.epochMillis == Instant.at("2026-11-25T02:15:00Z").epochMillis + 250)
+        #expect(Instant(rfc3339: "2026-03-08T01:59:59-05:00") == Instant.at("2026-03-08T06:59:59Z"))
+        #expect(Instant(rfc3339: "2026-11-25t02:15:00z") == Instant.at("2026-11-25T02:15:00Z"))
+    }
+
+    @Test(arguments: ["2026-02-30T00:00:00Z", "2026-11-25T10:15:00", "2026-11-25 10:15", "2026-13-01T00:00:00Z", "x", "2026-11-25T24:00:00Z"])
+    func rejectsMalformedTimes(_ text: String) {
+        #expect(Instant(rfc3339: text) == nil)
+    }
+
+    @Test func formatsUTC() {
+        #expect(Instant.at("2026-03-09T09:00:00+08:00").rfc3339 == "2026-03-09T01:00:00Z")
+        #expect(Instant(epochMillis: 1_500).rfc3339 == "1970-01-01T00:00:01.500Z")
+        #expect(Instant(epochMillis: -1_000).rfc3339 == "1969-12-31T23:59:59Z")
+    }
+}
+
+@Suite struct LocalDateTests {
+    @Test func convertsDaysBothWays() {
+        for days in stride(from: Int64(-800_000), through: 800_000, by: 997) {
+            #expect(LocalDate(daysSinceEpoch: days).daysSinceEpoch == days)
+        }
+        #expect(LocalDate(year: 2026, month: 11, day: 25).isoWeekday == 3)  // a Wednesday
+        #expect(LocalDate(year: 2024, month: 1, day: 31).adding(months: 1) == LocalDate(year: 2024, month: 2, day: 29))
+        #expect(LocalDate(year: 2026, month: 12, day: 31).adding(days: 1) == LocalDate(year: 2027, month: 1, day: 1))
+    }
+
+    @Test func parsesDurations() {
+        #expect(ISODuration("P30D")?.days == 30)
+        #expect(ISODuration("PT6H")?.seconds == 21_600)
+        #expect(ISODuration("P12M")?.months == 12)
+        #expect(ISODuration("P1Y2M3DT4H5M6S").map { [$0.months, $0.days, Int($0.seconds)] } == [14, 3, 14_706])
+        for bad in ["", "P", "PT", "30D", "P1H", "PT1D", "P-1D", "P1.5D"] { #expect(ISODuration(bad) == nil, "\(bad)") }
+    }
+}
+
+@Suite struct ZoneTests {
+    let newYork = Zone(identifier: "America/New_York")!
+    let shanghai = Zone(identifier: "Asia/Shanghai")!
+
+    @Test func rejectsUnknownZones() {
+        #expect(Zone(identifier: "Mars/Olympus") == nil)
+        #expect(Zone(identifier: "EST") == nil)
+    }
+
+    @Test func ordinaryLocalTimes() {
+        let date = LocalDate(year: 2026, month: 3, day: 9)
+        #expect(shanghai.instant(of: date, at: LocalTime(hour: 9, minute: 0)) == Instant.at("2026-03-09T01:00:00Z"))
+        #expect(newYork.instant(of: date, at: LocalTime(hour: 9, minute: 0)) == Instant.at("2026-03-09T13:00:00Z"))
+    }
+
+    @Test func gapShiftsForwardByTheGapLength() {
+        // 2026-03-08: clocks jump from 02:00 EST to 03:00 EDT; 02:30 does not exist and becomes 03:30 EDT.
+        let instant = newYork.instant(of: LocalDate(year: 2026, month: 3, day: 8), at: LocalTime(hour: 2, minute: 30))
+        #expect(instant == Instant.at("2026-03-08T03:30:00-04:00"))
+    }
+
+    @Test func overlapTakesTheEarlierInstant() {
+        // 2026-11-01: clocks go back from 02:00 EDT to 01:00 EST; 01:30 happens twice, the EDT one first.
+        let instant = newYork.instant(of: LocalDate(year: 2026, month: 11, day: 1), at: LocalTime(hour: 1, minute: 30))
+        #expect(instant == Instant.at("2026-11-01T01:30:00-04:00"))
+    }
+
+    @Test func addingDaysKeepsWallClockAcrossDST() {
+        let before = Instant.at("2026-03-07T09:00:00-05:00")
+        #expect(newYork.adding(days: 1, to: before) == Instant.at("2026-03-08T09:00:00-04:00"))
+        #expect(newYork.adding(ISODuration("P1D")!, to: before) == Instant.at("2026-03-08T09:00:00-04:00"))
+        #expect(newYork.adding(ISODuration("PT24H")!, to: before) == Instant.at("2026-03-08T10:00:00-04:00"))
+    }
+}
