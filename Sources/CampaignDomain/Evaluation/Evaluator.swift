@@ -65,6 +65,13 @@ struct Evaluator {
                     suppressed.append((index, .noConsent))
                     continue
                 }
+                if plan.category != .transactional {
+                    guard withinCaps(channel: channel, firedAt: firedAt, member: member) else {
+                        suppressed.append((index, .capped))
+                        continue
+                    }
+                    member.notificationsSent.append(SentNotification(at: firedAt, channel: channel))
+                }
                 let params = notificationParams(notify, plan: plan, occurrence: occurrence, member: member)
                 out.append(
                     encoder.notificationJob(
@@ -77,6 +84,18 @@ struct Evaluator {
         emitDecision(
             plan: plan, member: member, trigger: trigger, reason: allSuppressed ? suppressed[0].reason : nil, jobIDs: jobIDs,
             suppressed: allSuppressed ? [] : suppressed, into: &out)
+    }
+
+    /// Whether one more notification on `channel` at `firedAt` stays within every programme cap.
+    func withinCaps(channel: Channel, firedAt: Instant, member: MemberState) -> Bool {
+        for cap in engine.programme.caps where cap.channel == nil || cap.channel == channel {
+            let since = zone.subtracting(cap.within, from: firedAt)
+            let sent = member.notificationsSent.reduce(0) {
+                $0 + ($1.at > since && $1.at <= firedAt && (cap.channel == nil || $1.channel == cap.channel) ? 1 : 0)
+            }
+            if sent >= cap.count { return false }
+        }
+        return true
     }
 
     /// The plan's params, then the facts a notification template typically shows, unless the plan set them itself.

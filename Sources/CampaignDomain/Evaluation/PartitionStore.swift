@@ -90,6 +90,13 @@ public struct PartitionStore: Sendable {
         }
         if member.horizon < now { member.horizon = now }
         member.occurrences.prune(before: member.horizon)
+        if let longest = engine.programme.caps.map({ $0.within.approximateSeconds }).max() {
+            // Keep a day more than the longest window, since calendar months and days can run longer than nominal.
+            let cutoff = now.adding(seconds: -(longest + 86_400))
+            member.notificationsSent.removeAll { $0.at < cutoff }
+        } else {
+            member.notificationsSent.removeAll()
+        }
         let previous = member.nextDue
         member.nextDue = Self.nextDue(of: member, engine: engine)
         if let due = member.nextDue, due != previous { timers.push(due, memberID) }

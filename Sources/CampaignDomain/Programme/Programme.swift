@@ -11,6 +11,8 @@ public struct Programme: Sendable {
     public var activityTypes: Set<String>
     /// Events whose time is further than this ahead of the clock are taken at the clock's time.
     public var maxClockSkewSeconds: Int64
+    /// Programme-wide notification caps, checked when a trigger fires.
+    public var caps: [NotificationCap]
 
     public static let defaultActivityTypes: Set<String> = [
         "member.enrolled", "member.activity", "order.completed", "points.redeemed", "coupon.redeemed",
@@ -22,8 +24,10 @@ public struct Programme: Sendable {
         pointsExpiry: PointsExpiryPolicy = .endOfYearAfter(years: 1),
         maxLateness: ISODuration? = ISODuration("PT6H"),
         activityTypes: Set<String> = Programme.defaultActivityTypes,
-        maxClockSkewSeconds: Int64 = 300
+        maxClockSkewSeconds: Int64 = 300,
+        caps: [NotificationCap] = []
     ) {
+        self.caps = caps
         self.timeZone = timeZone
         self.tiers = tiers
         self.pointsExpiry = pointsExpiry

@@ -27,6 +27,8 @@ public struct MemberState: Sendable, Hashable {
     public var recentEvents = DuplicateMemory()
     /// Occurrences already evaluated (fired or suppressed), so none is evaluated twice.
     public var occurrences = OccurrenceLog()
+    /// Notifications sent (by fire time and channel) within the longest programme cap window.
+    public var notificationsSent: [SentNotification] = []
     /// Occurrences whose fire time is before this instant are not considered: they became known too late.
     public var horizon: Instant
     /// The earliest pending fire time of any time trigger, as last scheduled; nil when nothing is pending.
@@ -62,6 +64,12 @@ public struct DuplicateMemory: Sendable, Hashable {
             next = (next + 1) % Self.capacity
         }
     }
+}
+
+/// A notification counted against programme caps.
+public struct SentNotification: Sendable, Hashable {
+    public var at: Instant
+    public var channel: Channel
 }
 
 /// One evaluated occurrence of a plan for a member.

@@ -172,3 +172,24 @@ import Testing
         }
     }
 }
+
+@Suite struct NotificationCapTests {
+    var events = EventFactory()
+
+    @Test mutating func aCapCountsNotificationsAcrossPlansAndSparesTransactionalOnes() {
+        let notify = #"[{"type":"notify","channels":["sms"],"template":"t"}]"#
+        let plans = [
+            PlanFactory.plan(#"{"id":"a-birthday","trigger":{"type":"birthday","at":"09:00"},"actions":\#(notify)}"#),
+            PlanFactory.plan(#"{"id":"b-birthday","trigger":{"type":"birthday","at":"10:00"},"actions":\#(notify)}"#),
+            PlanFactory.plan(#"{"id":"c-birthday","trigger":{"type":"birthday","at":"11:00"},"actions":\#(notify)}"#),
+            PlanFactory.plan(#"{"id":"d-receipt","category":"transactional","trigger":{"type":"birthday","at":"12:00"},"actions":\#(notify)}"#),
+        ]
+        let programme = Programme(caps: [NotificationCap(channel: nil, count: 2, within: ISODuration("P7D")!)])
+        var harness = SimulationHarness(plans: plans, programme: programme, until: "2026-12-31T00:00:00Z")
+        harness.send(events.enrolled("m-1", at: "2026-01-05T10:00:00+08:00", birthday: "1990-03-12", consents: #"{"sms":true}"#))
+        harness.finish()
+        #expect(harness.notificationJobs.map { $0.string("plan.id")! } == ["a-birthday", "b-birthday", "d-receipt"])
+        let capped = harness.decisions.filter { $0.string("reason") == "capped" }
+        #expect(capped.map { $0.string("plan.id")! } == ["c-birthday"])
+    }
+}

@@ -1,0 +1,57 @@
+import CampaignDomain
+
+/// The worker's configuration: the JSON config file (CONTRACT §7) with environment-variable overrides.
+public struct WorkerConfig: Sendable {
+    /// librdkafka properties passed through as they are (`bootstrap.servers`, `security.protocol`, `sasl.*`, …).
+    public var kafka: [String: String] = ["bootstrap.servers": "localhost:9092"]
+    public var groupID = "campaign-worker"
+    /// Static group membership (`group.instance.id`), e.g. the pod name.
+    public var instanceID: String?
+    public var processingGuarantee = ProcessingGuarantee.atLeastOnce
+    public var topics = Topics()
+    /// A plan file or a directory of plan files.
+    public var plansPath: String?
+    /// Where `/metrics`, `/healthz` and `/readyz` will be served (accepted and validated; served in a later release).
+    public var httpListen = "0.0.0.0:9464"
+    public var programme = Programme()
+    /// How often processed input offsets are committed (after the jobs they caused are delivered).
+    public var commitIntervalMillis = 100
+    /// Input records larger than this are dead-lettered unparsed.
+    public var maxRecordBytes = 1 << 20
+
+    public init() {}
+
+    public struct Topics: Sendable, Equatable {
+        public var activity = ["member-activity"]
+        public var plans: String? = "campaign-plans"
+        public var couponJobs = "coupon-jobs"
+        public var notificationJobs = "notification-jobs"
+        /// nil turns decision records off.
+        public var decisions: String? = "campaign-decisions"
+        public var deadLetters = "member-activity.dlq"
+
+        public init() {}
+
+        /// The topic an output role is written to; nil when that output is turned off.
+        public func topic(for role: OutputRole) -> String? {
+            switch role {
+            case .couponJobs: couponJobs
+            case .notificationJobs: notificationJobs
+            case .decisions: decisions
+            case .deadLetters: deadLetters
+            }
+        }
+    }
+
+    public enum ProcessingGuarantee: String, Sendable {
+        case atLeastOnce = "at_least_once"
+        case exactlyOnce = "exactly_once"
+    }
+
+    /// The engine these settings describe, for the given plans.
+    public func engine(plans: [Plan], enforcesLateness: Bool = true) -> Engine {
+        Engine(
+            programme: programme, plans: plans, decisionsEnabled: topics.decisions != nil, enforcesLateness: enforcesLateness,
+            decoder: EventDecoder(maxRecordBytes: maxRecordBytes))
+    }
+}

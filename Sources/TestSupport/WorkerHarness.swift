@@ -1,0 +1,116 @@
+import CampaignDomain
+import CampaignWorker
+import Foundation
+import Kafka
+import Synchronization
+
+/// A worker running on its own thread against a fresh mock cluster, with helpers to feed it and read what it wrote.
+public final class WorkerHarness {
+    public let cluster: MockKafkaCluster
+    public let config: WorkerConfig
+    public let worker: Worker
+    public let clock: ManualClock
+    private let stop = StopSignal()
+    private let thread: Thread
+    private let failure = FailureBox()
+    private let producer: KafkaProducer
+
+    public struct Timeout: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Starts the worker with `plans`, `partitions` per topic, the clock at `start`, and waits until it owns partitions.
+    public init(plans: [Plan], start: Instant, partitions: Int = 3, configure: (inout WorkerConfig) -> Void = { _ in }) throws {
+        let silent: KafkaLogHandler = { _, _, _ in }
+        cluster = try MockKafkaCluster(brokers: 1, logHandler: silent)
+        cluster.setGroupInitialRebalanceDelay(.milliseconds(50))
+        var config = WorkerConfig()
+        config.kafka = ["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+        config.groupID = "worker-test"
+        config.topics.plans = nil
+        configure(&config)
+        for topic in config.topics.activity { try cluster.createTopic(topic, partitions: partitions) }
+        for role in OutputRole.allCases {
+            if let topic = config.topics.topic(for: role) { try cluster.createTopic(topic, partitions: partitions) }
+        }
+        self.config = config
+        clock = ManualClock(start)
+        worker = Worker(config: config, plans: plans, clock: clock, logger: Logger(minimumLevel: .error))
+        producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logHandler: silent)
+        let worker = self.worker, stop = self.stop, failure = self.failure
+        thread = Thread {
+            do throws(Worker.Failure) { try worker.run(until: stop) } catch { failure.set(error.description) }
+        }
+        thread.start()
+        try waitUntil("the worker owns partitions", timeout: 30) { !worker.statistics.snapshot.assignedPartitions.isEmpty }
+    }
+
+    deinit {
+        stop.stop()
+        while !thread.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
+    /// Produces records to the first activity topic; a nil key means "use the subject" is the caller's business.
+    public func produce(_ values: [String], keys: [String?]? = nil, headers: [[KafkaHeader]]? = nil) throws {
+        for (index, value) in values.enumerated() {
+            let key = keys?[index] ?? Self.subject(of: value)
+            try producer.send(ProducerRecord(topic: config.topics.activity[0], key: key.map { Array($0.utf8) }, value: Array(value.utf8), headers: headers?[index] ?? []))
+        }
+        try producer.flush(timeout: .seconds(10))
+    }
+
+    /// Waits until the worker consumed `count` records in total.
+    public func waitForConsumed(_ count: Int) throws {
+        try waitUntil("the worker consumed \(count) records", timeout: 30) { self.worker.statistics.snapshot.consumed >= count }
+    }
+
+    /// Waits until the worker has produced at least `count` records of `role` and committed after them.
+    public func waitForProduced(_ role: OutputRole, atLeast count: Int) throws {
+        try waitUntil("the worker produced \(count) \(role.rawValue) records", timeout: 30) {
+            (self.worker.statistics.snapshot.produced[role] ?? 0) >= count
+        }
+    }
+
+    /// Reads a whole output topic once it holds at least `count` records (delivery is asynchronous).
+    public func read(_ topic: String, partitions: Int = 3, atLeast count: Int = 0) throws -> [ConsumerRecord] {
+        var records: [ConsumerRecord] = []
+        try waitUntil("\(topic) holds \(count) records", timeout: 20) {
+            guard let reader = try? KafkaReader(
+                properties: ["bootstrap.servers": cluster.bootstrapServers],
+                partitions: (0..<partitions).map { TopicPartitionOffset(topic: topic, partition: Int32($0), offset: TopicPartitionOffset.beginning) },
+                logHandler: { _, _, _ in }),
+                let read = try? reader.readToEnd(timeout: .seconds(10))
+            else { return false }
+            records = read
+            return records.count >= count
+        }
+        return records
+    }
+
+    /// Reads a job or decision topic once it holds at least `count` records and parses each value.
+    public func readObjects(_ topic: String, atLeast count: Int = 0) throws -> [JSONObject] {
+        try read(topic, atLeast: count).compactMap { record in record.value.flatMap { try? JSONParser.parse($0) }?.objectValue }
+    }
+
+    public func waitUntil(_ what: String, timeout: Double, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if let message = failure.value { throw Timeout(description: "worker failed while waiting until \(what): \(message)") }
+            guard Date() < deadline else { throw Timeout(description: "timed out after \(timeout) s waiting until \(what)") }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+    }
+
+    static func subject(of json: String) -> String? {
+        (try? JSONParser.parse(json))?.objectValue?["subject"]?.stringValue
+    }
+}
+
+/// The worker thread's failure, shared with the test thread.
+final class FailureBox: Sendable {
+    private let message = Mutex<String?>(nil)
+
+    var value: String? { message.withLock { $0 } }
+
+    func set(_ text: String) { message.withLock { $0 = text } }
+}

@@ -1,0 +1,100 @@
+import Kafka
+import Testing
+
+@Suite("Producer and reader")
+struct ProducerReaderTests {
+    @Test("records round-trip with keys, headers and explicit partitions", .timeLimit(.minutes(1)))
+    func roundTrip() async throws {
+        try await blocking {
+            let cluster = try makeCluster()
+            let topic = uniqueName("round-trip")
+            try cluster.createTopic(topic, partitions: 3)
+            let producer = try KafkaProducer(properties: clientProperties(cluster), logHandler: quietLog)
+            var records = numberedRecords(topic: topic, count: 30, partitions: 3)
+            records[4].headers.append(KafkaHeader(key: "null-header", value: nil))
+            records[5].value = nil  // tombstone
+            records[6].key = nil
+            records[7].value = []
+            for record in records { try producer.send(record) }
+            try producer.flush(timeout: .seconds(10))
+            #expect(producer.deliveredCount == 30)
+            #expect(producer.failedCount == 0)
+
+            let reader = try KafkaReader(
+                properties: clientProperties(cluster),
+                partitions: (0..<3).map {
+                    TopicPartitionOffset(topic: topic, partition: $0, offset: TopicPartitionOffset.beginning)
+                },
+                logHandler: quietLog)
+            let read = try reader.readToEnd(timeout: .seconds(20))
+            try #require(read.count == 30)
+
+            let byHeader = Dictionary(uniqueKeysWithValues: read.map { record in
+                (Int(String(decoding: record.headers[0].value ?? [], as: UTF8.self)) ?? -1, record)
+            })
+            for index in 0..<30 {
+                let record = try #require(byHeader[index])
+                #expect(record.topic == topic)
+                #expect(record.partition == Int32(index % 3))
+                #expect(record.key == records[index].key)
+                #expect(record.value == records[index].value)
+                #expect(record.headers == records[index].headers)
+                #expect(record.timestampMillis != nil)
+            }
+            #expect(byHeader[5]?.value == nil)
+            #expect(byHeader[4]?.headers.last == KafkaHeader(key: "null-header", value: nil))
+            // Per-partition offsets are 0..<10 in production order.
+            for partition in Int32(0)..<3 {
+                let offsets = read.filter { $0.partition == partition }.map(\.offset)
+                #expect(offsets == Array(0..<10))
+            }
+            // Already at the end: a second call returns nothing, quickly.
+            let again = ContinuousClock.now
+            #expect(try reader.readToEnd(timeout: .seconds(5)).isEmpty)
+            #expect(ContinuousClock.now - again < .seconds(3))
+            withExtendedLifetime(cluster) {}
+        }
+    }
+
+    @Test("the partitioner keeps one key on one partition", .timeLimit(.minutes(1)))
+    func partitionerIsKeyed() async throws {
+        try await blocking {
+            let cluster = try makeCluster()
+            let topic = uniqueName("keyed")
+            try cluster.createTopic(topic, partitions: 4)
+            let records = (0..<20).map { index in
+                ProducerRecord(topic: topic, key: Array("member-\(index % 5)".utf8), value: Array("\(index)".utf8))
+            }
+            try produce(records, cluster: cluster)
+            let reader = try KafkaReader(
+                properties: clientProperties(cluster),
+                partitions: (0..<4).map { TopicPartitionOffset(topic: topic, partition: $0, offset: -2) },
+                logHandler: quietLog)
+            let read = try reader.readToEnd(timeout: .seconds(20))
+            #expect(read.count == 20)
+            let partitionsByKey = Dictionary(grouping: read, by: { $0.keyString ?? "" }).mapValues {
+                Set($0.map(\.partition))
+            }
+            #expect(partitionsByKey.count == 5)
+            #expect(partitionsByKey.values.allSatisfy { $0.count == 1 })
+            withExtendedLifetime(cluster) {}
+        }
+    }
+
+    @Test("a reader starts at the given offsets", .timeLimit(.minutes(1)))
+    func readerStartsAtOffset() async throws {
+        try await blocking {
+            let cluster = try makeCluster()
+            let topic = uniqueName("offsets")
+            try cluster.createTopic(topic, partitions: 1)
+            try produce(numberedRecords(topic: topic, count: 10, partitions: 1), cluster: cluster)
+            let reader = try KafkaReader(
+                properties: clientProperties(cluster),
+                partitions: [TopicPartitionOffset(topic: topic, partition: 0, offset: 7)],
+                logHandler: quietLog)
+            let read = try reader.readToEnd(timeout: .seconds(10))
+            #expect(read.map(\.offset) == [7, 8, 9])
+            withExtendedLifetime(cluster) {}
+        }
+    }
+}
