@@ -49,8 +49,9 @@ public struct MemberState: Sendable, Hashable {
 /// A ring of the last 16 event hashes (source + id) seen for a member.
 public struct DuplicateMemory: Sendable, Hashable {
     public static let capacity = 16
-    private var hashes: [UInt64] = []
-    private var next = 0
+    // Internal (not private) so `MemberStateCodec` can store the ring exactly as it is.
+    var hashes: [UInt64] = []
+    var next = 0
 
     public init() {}
 
@@ -70,6 +71,11 @@ public struct DuplicateMemory: Sendable, Hashable {
 public struct SentNotification: Sendable, Hashable {
     public var at: Instant
     public var channel: Channel
+
+    public init(at: Instant, channel: Channel) {
+        self.at = at
+        self.channel = channel
+    }
 }
 
 /// One evaluated occurrence of a plan for a member.
@@ -80,6 +86,13 @@ public struct HandledOccurrence: Sendable, Hashable {
     public var firedAt: Instant
     /// Whether it counts towards `limits.perMember` (passed status, window and audience).
     public var counted: Bool
+
+    public init(planID: String, occurrence: String, firedAt: Instant, counted: Bool) {
+        self.planID = planID
+        self.occurrence = occurrence
+        self.firedAt = firedAt
+        self.counted = counted
+    }
 }
 
 /// The occurrences a member has had evaluated, kept long enough to stop any re-firing.

@@ -1,0 +1,485 @@
+/// The binary encoding of `MemberState` in the member-state changelog topic.
+///
+/// Format 1 is a format byte (`0x01`), the number of fields that follow (varint, so a record cut short at a field
+/// boundary is still detected), then each field: tag (varint), payload length (varint), payload.
+/// A field holding its default value is left out, which keeps typical members to a few dozen bytes. Decoders skip
+/// tags they do not know, so adding a field needs no new format byte: give it the next free tag in `fields` below
+/// (its encoder and decoder sit side by side there) and extend the fully populated round-trip test. Change the
+/// format byte only when an existing field's payload changes meaning.
+public enum MemberStateCodec {
+    /// The format byte this version writes and the only one it reads.
+    public static let formatVersion: UInt8 = 1
+
+    /// Encodes a member for the changelog.
+    public static func encode(_ member: MemberState) -> [UInt8] {
+        var body = ByteWriter()
+        var payload = ByteWriter()
+        var count: UInt64 = 0
+        for field in fields {
+            payload.bytes.removeAll(keepingCapacity: true)
+            guard field.encode(member, &payload) else { continue }
+            body.varint(field.tag)
+            body.varint(UInt64(payload.bytes.count))
+            body.bytes += payload.bytes
+            count += 1
+        }
+        var out = ByteWriter()
+        out.bytes.append(formatVersion)
+        out.varint(count)
+        return out.bytes + body.bytes
+    }
+
+    /// Decodes a changelog value; throws (never traps) on anything this version did not write.
+    public static func decode(_ bytes: [UInt8]) throws(MemberStateDecodingError) -> MemberState {
+        guard let format = bytes.first else { throw MemberStateDecodingError(.empty) }
+        guard format == formatVersion else { throw MemberStateDecodingError(.unsupportedFormat(format)) }
+        var reader = ByteReader(bytes[1...], field: "record")
+        var member = MemberState(id: "", horizon: Instant(epochMillis: 0))
+        var seen: Set<UInt64> = []
+        let count = try reader.count()
+        for _ in 0..<count {
+            let tag = try reader.varint()
+            let length = try reader.count()
+            let payload = try reader.take(length)
+            guard let field = fieldsByTag[tag] else { continue }  // written by a newer version: skipped
+            guard seen.insert(tag).inserted else { throw MemberStateDecodingError(.invalidValue("repeated"), field: field.name) }
+            var fieldReader = ByteReader(payload, field: field.name)
+            try field.decode(&fieldReader, &member)
+            guard fieldReader.isAtEnd else {
+                throw MemberStateDecodingError(.invalidValue("\(fieldReader.remaining) unexpected trailing bytes"), field: field.name)
+            }
+        }
+        guard reader.isAtEnd else {
+            throw MemberStateDecodingError(.invalidValue("\(reader.remaining) bytes after the last field"), field: "record")
+        }
+        for field in fields where field.isRequired && !seen.contains(field.tag) {
+            throw MemberStateDecodingError(.missingField, field: field.name)
+        }
+        return member
+    }
+
+    /// The name of every field of the format, in tag order.
+    public static var fieldNames: [String] { fields.map(\.name) }
+
+    /// The fields `encode` writes for `member` (those not at their default value), in tag order.
+    public static func presentFields(in member: MemberState) -> [String] {
+        var scratch = ByteWriter()
+        return fields.filter { $0.encode(member, &scratch) }.map(\.name)
+    }
+
+    /// One field of the format: its tag, and how it is written and read.
+    struct Field: Sendable {
+        let tag: UInt64
+        let name: String
+        /// Whether a record without this field is invalid.
+        let isRequired: Bool
+        /// Writes the payload; returns false (writing nothing) when the member has the default value.
+        let encode: @Sendable (MemberState, inout ByteWriter) -> Bool
+        let decode: @Sendable (inout ByteReader, inout MemberState) throws(MemberStateDecodingError) -> Void
+
+        init(
+            _ tag: UInt64, _ name: String, required: Bool = false,
+            encode: @escaping @Sendable (MemberState, inout ByteWriter) -> Bool,
+            decode: @escaping @Sendable (inout ByteReader, inout MemberState) throws(MemberStateDecodingError) -> Void
+        ) {
+            self.tag = tag
+            self.name = name
+            self.isRequired = required
+            self.encode = encode
+            self.decode = decode
+        }
+    }
+
+    /// Every field, one entry each. Tags are never reused: a removed field's tag stays retired.
+    static let fields: [Field] = makeFields()
+
+    private static func makeFields() -> [Field] {
+        var list: [Field] = []
+        list.append(Field(1, "id", required: true) { m, w in w.string(m.id); return true } decode: { r, m throws(MemberStateDecodingError) in
+            m.id = try r.string()
+        })
+        list.append(Field(2, "horizon", required: true) { m, w in w.instant(m.horizon); return true } decode: { r, m throws(MemberStateDecodingError) in
+            m.horizon = try r.instant()
+        })
+        list.append(Field(3, "enrolledAt") { m, w in w.ifPresent(m.enrolledAt) { $0.instant($1) } } decode: { r, m throws(MemberStateDecodingError) in
+            m.enrolledAt = try r.instant()
+        })
+        list.append(Field(4, "tier") { m, w in w.ifPresent(m.tier) { $0.string($1) } } decode: { r, m throws(MemberStateDecodingError) in
+            m.tier = try r.string()
+        })
+        list.append(Field(5, "birthday") { m, w in
+            w.ifPresent(m.birthday) { w, birthday in
+                w.signed(Int64(birthday.year ?? 0))
+                w.bytes.append(birthday.year == nil ? 0 : 1)
+                w.varint(UInt64(birthday.month))
+                w.varint(UInt64(birthday.day))
+            }
+        } decode: { r, m throws(MemberStateDecodingError) in
+            let year = try r.signed()
+            let hasYear = try r.bool()
+            let month = try r.varint()
+            let day = try r.varint()
+            guard (1...12).contains(month), (1...31).contains(day), (-9999...9999).contains(year) else {
+                throw r.invalid("month \(month), day \(day), year \(year)")
+            }
+            m.birthday = Birthday(year: hasYear ? Int(year) : nil, month: Int(month), day: Int(day))
+        })
+        list.append(Field(6, "timeZoneID") { m, w in w.ifPresent(m.timeZoneID) { $0.string($1) } } decode: { r, m throws(MemberStateDecodingError) in
+            m.timeZoneID = try r.string()
+        })
+        list.append(Field(7, "locale") { m, w in w.ifPresent(m.locale) { $0.string($1) } } decode: { r, m throws(MemberStateDecodingError) in
+            m.locale = try r.string()
+        })
+        list.append(Field(8, "homeStore") { m, w in w.ifPresent(m.homeStore) { $0.string($1) } } decode: { r, m throws(MemberStateDecodingError) in
+            m.homeStore = try r.string()
+        })
+        list.append(Field(9, "tags") { m, w in
+            guard !m.tags.isEmpty else { return false }
+            w.varint(UInt64(m.tags.count))
+            for tag in m.tags { w.string(tag) }
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            let count = try r.count()
+            for _ in 0..<count { m.tags.append(try r.string()) }
+        })
+        list.append(Field(10, "consents") { m, w in
+            // Two bit sets in `Channel.allCases` order: channels answered, and channels granted.
+            var known: UInt8 = 0
+            var granted: UInt8 = 0
+            for (index, channel) in Channel.allCases.enumerated() {
+                guard let answer = m.consents[channel] else { continue }
+                known |= 1 << index
+                if answer { granted |= 1 << index }
+            }
+            guard known != 0 else { return false }
+            w.bytes += [known, granted]
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            let known = try r.byte()
+            let granted = try r.byte()
+            guard known >> Channel.allCases.count == 0, granted & ~known == 0 else {
+                throw r.invalid("bit sets \(known), \(granted)")
+            }
+            for (index, channel) in Channel.allCases.enumerated() where known & (1 << index) != 0 {
+                m.consents[channel] = granted & (1 << index) != 0
+            }
+        })
+        list.append(Field(11, "lastActivity") { m, w in w.ifPresent(m.lastActivity) { $0.instant($1) } } decode: { r, m throws(MemberStateDecodingError) in
+            m.lastActivity = try r.instant()
+        })
+        list.append(Field(12, "activityStreakDays") { m, w in
+            guard m.activityStreakDays != 0 else { return false }
+            w.signed(Int64(m.activityStreakDays))
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            m.activityStreakDays = try r.int()
+        })
+        list.append(Field(13, "lastActiveDate") { m, w in
+            w.ifPresent(m.lastActiveDate) { $0.signed($1.daysSinceEpoch) }
+        } decode: { r, m throws(MemberStateDecodingError) in
+            let days = try r.signed()
+            guard (-3_000_000...3_000_000).contains(days) else { throw r.invalid("day \(days)") }
+            m.lastActiveDate = LocalDate(daysSinceEpoch: days)
+        })
+        list.append(Field(14, "orderCount") { m, w in
+            guard m.orderCount != 0 else { return false }
+            w.signed(Int64(m.orderCount))
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            m.orderCount = try r.int()
+        })
+        list.append(Field(15, "lifetimeSpend") { m, w in
+            guard m.lifetimeSpend != .zero else { return false }
+            w.signed(m.lifetimeSpend.micros)
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            m.lifetimeSpend = DecimalAmount(micros: try r.signed())
+        })
+        list.append(Field(16, "points") { m, w in
+            // Buckets in ledger order (soonest-expiring first); an absent expiry is "never".
+            guard !m.points.buckets.isEmpty else { return false }
+            w.varint(UInt64(m.points.buckets.count))
+            for bucket in m.points.buckets {
+                w.optionalInstant(bucket.expiresAt)
+                w.signed(bucket.amount)
+            }
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            let count = try r.count()
+            var buckets: [PointsBucket] = []
+            for _ in 0..<count {
+                let expiresAt = try r.optionalInstant()
+                let amount = try r.signed()
+                guard amount > 0 else { throw r.invalid("bucket amount \(amount)") }
+                buckets.append(PointsBucket(expiresAt: expiresAt, amount: amount))
+            }
+            m.points = PointsLedger(buckets: buckets)
+        })
+        list.append(Field(17, "couponsRedeemed") { m, w in
+            guard m.couponsRedeemed != 0 else { return false }
+            w.signed(Int64(m.couponsRedeemed))
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            m.couponsRedeemed = try r.int()
+        })
+        list.append(Field(18, "recentEvents") { m, w in
+            // The ring as it is (slots, then the next slot to overwrite), so eviction order survives a restore.
+            guard !m.recentEvents.hashes.isEmpty else { return false }
+            w.varint(UInt64(m.recentEvents.hashes.count))
+            for hash in m.recentEvents.hashes { w.fixed64(hash) }
+            w.varint(UInt64(m.recentEvents.next))
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            let count = try r.count()
+            guard count <= DuplicateMemory.capacity else { throw r.invalid("\(count) hashes") }
+            var memory = DuplicateMemory()
+            for _ in 0..<count { memory.hashes.append(try r.fixed64()) }
+            let next = try r.varint()
+            guard next < UInt64(DuplicateMemory.capacity), next == 0 || count == DuplicateMemory.capacity else {
+                throw r.invalid("next slot \(next) of \(count)")
+            }
+            memory.next = Int(next)
+            m.recentEvents = memory
+        })
+        list.append(Field(19, "occurrences") { m, w in
+            // Plan ids repeat across entries, so each entry refers to a table of distinct plan ids.
+            guard !m.occurrences.entries.isEmpty else { return false }
+            var planIDs: [String] = []
+            var index: [String: Int] = [:]
+            for entry in m.occurrences.entries where index[entry.planID] == nil {
+                index[entry.planID] = planIDs.count
+                planIDs.append(entry.planID)
+            }
+            w.varint(UInt64(planIDs.count))
+            for id in planIDs { w.string(id) }
+            w.varint(UInt64(m.occurrences.entries.count))
+            for entry in m.occurrences.entries {
+                w.varint(UInt64(index[entry.planID] ?? 0))
+                w.string(entry.occurrence)
+                w.instant(entry.firedAt)
+                w.bytes.append(entry.counted ? 1 : 0)
+            }
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            let planCount = try r.count()
+            var planIDs: [String] = []
+            for _ in 0..<planCount { planIDs.append(try r.string()) }
+            let count = try r.count()
+            var log = OccurrenceLog()
+            for _ in 0..<count {
+                let planIndex = try r.varint()
+                guard planIndex < UInt64(planIDs.count) else { throw r.invalid("plan index \(planIndex) of \(planIDs.count)") }
+                let occurrence = try r.string()
+                let firedAt = try r.instant()
+                let counted = try r.bool()
+                log.record(HandledOccurrence(planID: planIDs[Int(planIndex)], occurrence: occurrence, firedAt: firedAt, counted: counted))
+            }
+            m.occurrences = log
+        })
+        list.append(Field(20, "notificationsSent") { m, w in
+            guard !m.notificationsSent.isEmpty else { return false }
+            w.varint(UInt64(m.notificationsSent.count))
+            for sent in m.notificationsSent {
+                w.instant(sent.at)
+                w.string(sent.channel.rawValue)
+            }
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            let count = try r.count()
+            for _ in 0..<count {
+                let at = try r.instant()
+                let name = try r.string()
+                guard let channel = Channel(rawValue: name) else { throw r.invalid("channel \(name)") }
+                m.notificationsSent.append(SentNotification(at: at, channel: channel))
+            }
+        })
+        list.append(Field(21, "nextDue") { m, w in w.ifPresent(m.nextDue) { $0.instant($1) } } decode: { r, m throws(MemberStateDecodingError) in
+            // Informational: a restore recomputes every member's next due time from the current plans.
+            m.nextDue = try r.instant()
+        })
+        return list
+    }
+
+
+    static let fieldsByTag: [UInt64: Field] = Dictionary(uniqueKeysWithValues: fields.map { ($0.tag, $0) })
+}
+
+/// Why a changelog value could not be decoded into member state.
+public struct MemberStateDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: Sendable, Equatable {
+        /// A zero-length value (a tombstone is a null value, not an empty one).
+        case empty
+        /// The leading format byte is one this version does not know.
+        case unsupportedFormat(UInt8)
+        /// The value ends in the middle of a field.
+        case truncated
+        /// A varint runs past 64 bits.
+        case malformedVarint
+        /// A string is not valid UTF-8.
+        case invalidUTF8
+        /// A well-formed value that no member state can have.
+        case invalidValue(String)
+        /// A required field is absent.
+        case missingField
+    }
+
+    public var reason: Reason
+    /// The field being read, when known.
+    public var field: String?
+
+    public init(_ reason: Reason, field: String? = nil) {
+        self.reason = reason
+        self.field = field
+    }
+
+    public var description: String {
+        let what: String
+        switch reason {
+        case .empty: what = "the value is empty"
+        case .unsupportedFormat(let format):
+            what = "format byte \(format) is not supported (this version reads format \(MemberStateCodec.formatVersion)); roll the newer worker version out again, or roll back and let it rebuild the state"
+        case .truncated: what = "the value ends in the middle of a field"
+        case .malformedVarint: what = "a number is longer than 64 bits"
+        case .invalidUTF8: what = "a string is not valid UTF-8"
+        case .invalidValue(let detail): what = "invalid value (\(detail))"
+        case .missingField: what = "a required field is missing"
+        }
+        let location = field.map { " in field \($0)" } ?? ""
+        return "cannot decode member state\(location): \(what); only campaign-worker may write to the member-state changelog topic"
+    }
+}
+
+/// Appends the codec's primitive encodings to a byte buffer.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    /// LEB128: seven bits a byte, least significant first.
+    mutating func varint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    /// Zigzag-encoded varint, so small negative numbers stay short.
+    mutating func signed(_ value: Int64) {
+        varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    mutating func fixed64(_ value: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+
+    mutating func string(_ text: String) {
+        varint(UInt64(text.utf8.count))
+        bytes += text.utf8
+    }
+
+    mutating func instant(_ instant: Instant) { signed(instant.epochMillis) }
+
+    mutating func optionalInstant(_ instant: Instant?) {
+        bytes.append(instant == nil ? 0 : 1)
+        if let instant { signed(instant.epochMillis) }
+    }
+
+    /// Writes `value` with `body` when present; returns whether anything was written.
+    mutating func ifPresent<T>(_ value: T?, _ body: (inout ByteWriter, T) -> Void) -> Bool {
+        guard let value else { return false }
+        body(&self, value)
+        return true
+    }
+}
+
+/// Reads the codec's primitives with bounds checks; every failure is a `MemberStateDecodingError`.
+struct ByteReader {
+    private let bytes: ArraySlice<UInt8>
+    private var index: Int
+    /// The field being read, named in errors.
+    let field: String
+
+    init(_ bytes: ArraySlice<UInt8>, field: String) {
+        self.bytes = bytes
+        self.index = bytes.startIndex
+        self.field = field
+    }
+
+    var isAtEnd: Bool { index >= bytes.endIndex }
+    var remaining: Int { bytes.endIndex - index }
+
+    func invalid(_ detail: String) -> MemberStateDecodingError {
+        MemberStateDecodingError(.invalidValue(detail), field: field)
+    }
+
+    mutating func byte() throws(MemberStateDecodingError) -> UInt8 {
+        guard index < bytes.endIndex else { throw MemberStateDecodingError(.truncated, field: field) }
+        defer { index += 1 }
+        return bytes[index]
+    }
+
+    mutating func take(_ count: Int) throws(MemberStateDecodingError) -> ArraySlice<UInt8> {
+        guard count <= remaining else { throw MemberStateDecodingError(.truncated, field: field) }
+        defer { index += count }
+        return bytes[index..<(index + count)]
+    }
+
+    mutating func varint() throws(MemberStateDecodingError) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = try byte()
+            guard shift < 64, shift < 63 || byte <= 1 else { throw MemberStateDecodingError(.malformedVarint, field: field) }
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+        }
+    }
+
+    mutating func signed() throws(MemberStateDecodingError) -> Int64 {
+        let raw = try varint()
+        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+    }
+
+    mutating func int() throws(MemberStateDecodingError) -> Int {
+        let value = try signed()
+        guard let result = Int(exactly: value) else { throw invalid("\(value) out of range") }
+        return result
+    }
+
+    /// An element count, which can never exceed the bytes left (every element takes at least one).
+    mutating func count() throws(MemberStateDecodingError) -> Int {
+        let value = try varint()
+        guard value <= UInt64(remaining) else { throw MemberStateDecodingError(.truncated, field: field) }
+        return Int(value)
+    }
+
+    mutating func fixed64() throws(MemberStateDecodingError) -> UInt64 {
+        let raw = try take(8)
+        var value: UInt64 = 0
+        for (offset, byte) in raw.enumerated() { value |= UInt64(byte) << UInt64(offset * 8) }
+        return value
+    }
+
+    mutating func bool() throws(MemberStateDecodingError) -> Bool {
+        switch try byte() {
+        case 0: return false
+        case 1: return true
+        case let other: throw invalid("flag \(other)")
+        }
+    }
+
+    mutating func string() throws(MemberStateDecodingError) -> String {
+        let raw = try take(try count())
+        guard let text = String(validating: raw, as: UTF8.self) else { throw MemberStateDecodingError(.invalidUTF8, field: field) }
+        return text
+    }
+
+    mutating func instant() throws(MemberStateDecodingError) -> Instant {
+        Instant(epochMillis: try signed())
+    }
+
+    mutating func optionalInstant() throws(MemberStateDecodingError) -> Instant? {
+        try bool() ? try instant() : nil
+    }
+}
