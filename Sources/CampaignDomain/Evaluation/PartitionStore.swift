@@ -3,8 +3,10 @@
 /// Each input partition has its own store, so a partition can move between replicas with its state. Methods take the
 /// clock's `now` as a parameter: the store never reads a clock.
 public struct PartitionStore: Sendable {
-    public private(set) var members: [String: MemberState] = [:]
+    public internal(set) var members: [String: MemberState] = [:]
     var timers = TimerHeap()
+    /// Members changed since the last checkpoint, with their state before the first change (see `+Changelog`).
+    var uncheckpointed: [String: MemberState?] = [:]
 
     public init() {}
 
@@ -31,6 +33,7 @@ public struct PartitionStore: Sendable {
         let memberID = event.subject
         if case .erased = event.payload {
             // Forget everything: state, duplicate memory, pending timers (their heap entries go stale).
+            noteChange(memberID)
             members[memberID] = nil
             return .erased
         }
@@ -40,6 +43,7 @@ public struct PartitionStore: Sendable {
         member.apply(event, effectiveTime: engine.effectiveTime(of: event, now: now), programme: engine.programme)
         // Occurrences that fire before now and only became known with this event are never fired late.
         if member.horizon < now { member.horizon = now }
+        noteChange(memberID)
         members[memberID] = member
         processMember(memberID, now: now, engine: engine, traceparent: event.traceparent, into: &out)
         return .applied
@@ -100,6 +104,7 @@ public struct PartitionStore: Sendable {
         let previous = member.nextDue
         member.nextDue = Self.nextDue(of: member, engine: engine)
         if let due = member.nextDue, due != previous { timers.push(due, memberID) }
+        noteChange(memberID)
         members[memberID] = member
     }
 

@@ -1,0 +1,101 @@
+import CampaignDomain
+import TestSupport
+import Testing
+
+/// Change tracking, rollback and restore of partition stores: what the changelog and exactly-once rely on.
+@Suite struct PartitionStoreChangelogTests {
+    let engine = Engine(
+        programme: Programme(),
+        plans: [PlanFactory.birthday(trigger: #"{"type":"birthday","at":"09:00"}"#)])
+    var events = EventFactory()
+
+    mutating func apply(_ store: inout PartitionStore, _ line: String, now: String, into out: inout [OutputRecord]) {
+        let event = try! EventDecoder().decode(key: nil, value: Array(line.utf8)).get()
+        store.apply(event, now: Instant.at(now), engine: engine, into: &out)
+    }
+
+    @Test mutating func appliedEventsAndFiredTimersArePendingUntilCheckpoint() {
+        var store = PartitionStore()
+        var out: [OutputRecord] = []
+        #expect(!store.hasPendingChanges)
+        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"), now: "2026-03-01T00:00:00Z", into: &out)
+        apply(&store, events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00"), now: "2026-03-01T00:00:00Z", into: &out)
+        #expect(store.pendingChanges().map(\.memberID) == ["m-1", "m-2"])
+        #expect(store.pendingChanges().first?.state == store.member("m-1"))
+        store.checkpoint()
+        #expect(store.pendingChanges().isEmpty)
+        // The birthday timer fires for m-1 only; that is a change to m-1 (its occurrence log and horizon).
+        store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
+        #expect(out.contains { $0.role == .couponJobs })
+        #expect(store.pendingChanges().map(\.memberID) == ["m-1"])
+    }
+
+    @Test mutating func erasureIsAPendingTombstone() {
+        var store = PartitionStore()
+        var out: [OutputRecord] = []
+        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00"), now: "2026-03-01T00:00:00Z", into: &out)
+        store.checkpoint()
+        apply(&store, events.event("member.erased", "m-1", at: "2026-03-01T09:00:00+08:00"), now: "2026-03-01T01:00:00Z", into: &out)
+        #expect(store.pendingChanges() == [MemberChange(memberID: "m-1", state: nil)])
+    }
+
+    @Test mutating func aMemberCreatedAndErasedBetweenCheckpointsNeedsNoRecord() {
+        var store = PartitionStore()
+        var out: [OutputRecord] = []
+        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00"), now: "2026-03-01T00:00:00Z", into: &out)
+        apply(&store, events.event("member.erased", "m-1", at: "2026-03-01T09:00:00+08:00"), now: "2026-03-01T01:00:00Z", into: &out)
+        #expect(store.pendingChanges().isEmpty)
+    }
+
+    @Test mutating func rollbackRestoresStateAndTimersAsOfTheCheckpoint() {
+        var store = PartitionStore()
+        var out: [OutputRecord] = []
+        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"), now: "2026-03-01T00:00:00Z", into: &out)
+        store.checkpoint()
+        let before = store.member("m-1")
+        // The birthday fires, a new member arrives and m-1's tier changes; then the transaction is aborted.
+        store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
+        apply(&store, events.enrolled("m-2", at: "2026-03-02T10:00:00+08:00"), now: "2026-03-02T02:00:00Z", into: &out)
+        apply(&store, events.event("tier.changed", "m-1", at: "2026-03-02T10:00:00+08:00", data: #"{"from":"gold","to":"silver"}"#), now: "2026-03-02T02:00:00Z", into: &out)
+        store.rollback()
+        #expect(store.member("m-1") == before)
+        #expect(store.member("m-2") == nil)
+        #expect(!store.hasPendingChanges)
+        // Re-processing fires the birthday again: the rolled-back timer is back in place.
+        out.removeAll()
+        store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
+        #expect(out.filter { $0.role == .couponJobs }.count == 1)
+    }
+
+    @Test mutating func restoredStoreFiresWhatTheOriginalWould() throws {
+        var original = PartitionStore()
+        var out: [OutputRecord] = []
+        apply(&original, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"), now: "2026-03-01T00:00:00Z", into: &out)
+        apply(&original, events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-05"), now: "2026-03-01T00:00:00Z", into: &out)
+        // What the changelog holds after two commits: both members, then m-2's tombstone.
+        var changelog: [MemberChange] = original.pendingChanges()
+        original.checkpoint()
+        apply(&original, events.event("member.erased", "m-2", at: "2026-03-01T09:00:00+08:00"), now: "2026-03-01T01:00:00Z", into: &out)
+        changelog += original.pendingChanges()
+        original.checkpoint()
+        #expect(changelog.map(\.memberID) == ["m-1", "m-2", "m-2"])
+        #expect(changelog.last?.state == nil)
+
+        var restored = PartitionStore()
+        for change in changelog {
+            let value = change.state.map(MemberStateCodec.encode)
+            if let value { restored.restore(try MemberStateCodec.decode(value)) } else { restored.restoreErasure(of: change.memberID) }
+        }
+        restored.rescheduleAll(engine: engine)
+        #expect(restored.members == original.members)
+        #expect(!restored.hasPendingChanges)
+        #expect(restored.nextDue == Instant.at("2026-03-02T01:00:00Z"))
+
+        var firedOriginal: [OutputRecord] = []
+        var firedRestored: [OutputRecord] = []
+        original.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &firedOriginal)
+        restored.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &firedRestored)
+        #expect(firedRestored == firedOriginal)
+        #expect(firedRestored.filter { $0.role == .couponJobs }.count == 1)
+    }
+}
