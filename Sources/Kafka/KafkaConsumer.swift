@@ -15,10 +15,12 @@ public final class KafkaConsumer: Sendable {
     ///
     /// Defaults unless overridden: partition.assignment.strategy=cooperative-sticky,
     /// enable.auto.commit=false, enable.auto.offset.store=false, auto.offset.reset=earliest.
-    /// `group.id` is required. `logHandler` receives librdkafka's log lines instead of stderr.
-    public init(properties: [String: String], topics: [String], logHandler: KafkaLogHandler? = nil)
-        throws(KafkaError)
-    {
+    /// `group.id` is required. `logHandler` receives librdkafka's log lines instead of stderr;
+    /// `onRevoke` runs before partitions are given up (see `RevocationHandler`).
+    public init(
+        properties: [String: String], topics: [String], logHandler: KafkaLogHandler? = nil,
+        onRevoke: RevocationHandler? = nil
+    ) throws(KafkaError) {
         let operation = "create consumer"
         guard let groupID = properties["group.id"], !groupID.isEmpty else {
             throw KafkaError(
@@ -36,7 +38,8 @@ public final class KafkaConsumer: Sendable {
             ])
         conf.installRebalance()
         client = try RDKafkaClient(
-            type: RD_KAFKA_CONSUMER, conf: conf, context: RDKafkaCallbackContext(logHandler: logHandler))
+            type: RD_KAFKA_CONSUMER, conf: conf,
+            context: RDKafkaCallbackContext(logHandler: logHandler, revocationHandler: onRevoke))
 
         // Route the main queue (rebalance callbacks, errors) to rd_kafka_consumer_poll.
         let forwarded = rd_kafka_poll_set_consumer(client.handle)

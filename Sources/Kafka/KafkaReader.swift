@@ -104,6 +104,31 @@ public final class KafkaReader: Sendable {
         }
     }
 
+    /// Reads like `readToEnd`, handing records to `body` batch by batch instead of keeping them.
+    ///
+    /// Returns true when every partition reached the high watermark it had at the time of the call, false when
+    /// `timeout` passed first (call again to go on from where it stopped). For restoring large partitions.
+    public func readToEnd(timeout: Duration, _ body: ([ConsumerRecord]) -> Void) throws(KafkaError) -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var targets: [TopicPartition: Int64] = [:]
+        for partition in partitions {
+            let remaining = max(ContinuousClock.now.duration(to: deadline), .milliseconds(1))
+            let marks = try client.watermarks(topic: partition.topic, partition: partition.partition, timeout: remaining)
+            if marks.high > marks.low { targets[partition] = marks.high }
+        }
+        try assignOnce()
+        while true {
+            let reached = positions.withLock { known in
+                targets.allSatisfy { partition, high in (known[partition] ?? -1) >= high }
+            }
+            if reached { return true }
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            if remaining <= .zero { return false }
+            let records = try pollAndTrack(maxRecords: 10_000, timeout: remaining)
+            if !records.isEmpty { body(records) }
+        }
+    }
+
     /// Polls and advances `positions` past every record and end-of-partition marker seen.
     private func pollAndTrack(maxRecords: Int, timeout: Duration) throws(KafkaError) -> [ConsumerRecord] {
         try assignOnce()

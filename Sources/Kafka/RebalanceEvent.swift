@@ -9,3 +9,10 @@ public enum RebalanceEvent: Sendable, Equatable {
     /// Partitions lost involuntarily (e.g. session timeout); another member may own them already.
     case lost([TopicPartition])
 }
+
+/// Called inside the rebalance callback, on the thread that calls `poll` or `close`, just before `partitions` are
+/// given up; `lost` is true when they were lost involuntarily (another member may own them already).
+///
+/// The partitions are still assigned while it runs, so an orderly revocation can still commit offsets for them
+/// (e.g. commit the current transaction). It must not call `poll` or `close` on the same consumer.
+public typealias RevocationHandler = @Sendable (_ partitions: [TopicPartition], _ lost: Bool) -> Void

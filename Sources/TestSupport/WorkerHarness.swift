@@ -30,6 +30,8 @@ public final class WorkerHarness {
         config.topics.plans = nil
         configure(&config)
         for topic in config.topics.activity { try cluster.createTopic(topic, partitions: partitions) }
+        // The mock cluster has no CreateTopics API, so the worker's internal topic is made here.
+        try cluster.createTopic(config.changelogTopic, partitions: partitions)
         for role in OutputRole.allCases {
             if let topic = config.topics.topic(for: role) { try cluster.createTopic(topic, partitions: partitions) }
         }

@@ -33,8 +33,7 @@ struct ConfigReader {
         if let text = string(root, "processingGuarantee", "$") {
             switch text {
             case "at_least_once": config.processingGuarantee = .atLeastOnce
-            case "exactly_once":
-                fail("$.processingGuarantee", "exactly_once is not available in this release yet; set \"at_least_once\" (consumers deduplicate by jobId)")
+            case "exactly_once": config.processingGuarantee = .exactlyOnce
             default: fail("$.processingGuarantee", "must be \"at_least_once\" or \"exactly_once\", not \(text)")
             }
         }

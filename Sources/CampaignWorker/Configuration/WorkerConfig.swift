@@ -7,14 +7,14 @@ public struct WorkerConfig: Sendable {
     public var groupID = "campaign-worker"
     /// Static group membership (`group.instance.id`), e.g. the pod name.
     public var instanceID: String?
-    public var processingGuarantee = ProcessingGuarantee.atLeastOnce
+    public var processingGuarantee = ProcessingGuarantee.exactlyOnce
     public var topics = Topics()
     /// A plan file or a directory of plan files.
     public var plansPath: String?
     /// Where `/metrics`, `/healthz` and `/readyz` will be served (accepted and validated; served in a later release).
     public var httpListen = "0.0.0.0:9464"
     public var programme = Programme()
-    /// How often processed input offsets are committed (after the jobs they caused are delivered).
+    /// How often processed input offsets are committed, with the outputs and state changes they caused.
     public var commitIntervalMillis = 100
     /// Input records larger than this are dead-lettered unparsed.
     public var maxRecordBytes = 1 << 20

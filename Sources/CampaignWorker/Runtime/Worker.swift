@@ -4,8 +4,10 @@ import Kafka
 
 /// The worker: consumes member activity, applies it to partition stores, fires timers and produces jobs.
 ///
-/// At-least-once in this release: input offsets are committed only after every record they caused is delivered.
-/// Member state lives in memory per assigned input partition (changelog-backed state comes with exactly-once).
+/// Member state lives in one store per assigned input partition, backed by the compacted changelog topic: every
+/// change is written there, and a partition's store is restored from it before any of its input is processed.
+/// With `exactly_once` (the default) outputs, changelog updates and input offsets commit in one transaction per
+/// commit interval; with `at_least_once` offsets are committed after everything they caused is delivered.
 /// - Important: `run` blocks its thread with librdkafka calls; start it on a dedicated thread, not a Swift task.
 public final class Worker: Sendable {
     public let config: WorkerConfig
@@ -13,12 +15,15 @@ public final class Worker: Sendable {
     public let clock: any WorkerClock
     public let logger: Logger
     public let statistics = WorkerStatistics()
+    /// The producer's `transactional.id` (exactly_once), fixed for the life of the process.
+    public let transactionalID: String
 
     public init(config: WorkerConfig, plans: [Plan], clock: any WorkerClock, logger: Logger) {
         self.config = config
         self.engine = config.engine(plans: plans)
         self.clock = clock
         self.logger = logger
+        self.transactionalID = config.transactionalID(fallback: UUID().uuidString.lowercased())
     }
 
     /// Errors that stop the worker, each saying what to do.
@@ -26,6 +31,8 @@ public final class Worker: Sendable {
         case kafka(KafkaError)
         case missingTopic(String)
         case notCoPartitioned([String: Int])
+        /// The changelog exists with another partition count than the input topics.
+        case changelogNotCoPartitioned(changelog: String, partitions: Int, inputPartitions: Int)
 
         public var description: String {
             switch self {
@@ -33,6 +40,8 @@ public final class Worker: Sendable {
             case .missingTopic(let topic): "input topic \(topic) does not exist; create it or fix topics.activity"
             case .notCoPartitioned(let counts):
                 "input topics must have the same partition count (co-partitioned), but have \(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")); repartition them or run one worker group per topic"
+            case .changelogNotCoPartitioned(let changelog, let partitions, let inputPartitions):
+                "the member-state changelog \(changelog) has \(partitions) partitions but the input topics have \(inputPartitions); they must be co-partitioned. Give the input topics \(partitions) partitions again, or use a new groupId (its changelog is created to match; members then start from empty state)"
             }
         }
     }
@@ -41,26 +50,19 @@ public final class Worker: Sendable {
     var clientProperties: [String: String] { config.kafka }
 
     /// Runs until `stop` is set, then commits what is done and leaves the group.
+    ///
+    /// Broker and transaction errors while running never end it: the batch is rolled back and re-processed, or the
+    /// client pair is recreated. It throws only for start-up problems an operator must fix.
     public func run(until stop: StopSignal) throws(Failure) {
         do {
-            try checkInputTopics()
-            var producerProperties = clientProperties
-            producerProperties["enable.idempotence"] = producerProperties["enable.idempotence"] ?? "true"
-            let producer = try KafkaProducer(properties: producerProperties, logHandler: kafkaLogHandler)
-            var consumerProperties = clientProperties
-            consumerProperties["group.id"] = config.groupID
-            if let instanceID = config.instanceID { consumerProperties["group.instance.id"] = instanceID }
-            let consumer = try KafkaConsumer(properties: consumerProperties, topics: config.topics.activity, logHandler: kafkaLogHandler)
+            try prepareTopics()
+            let loop = try WorkerLoop(worker: self, stop: stop)
             logger.info("worker.started", [
                 ("groupId", .string(config.groupID)), ("topics", .strings(config.topics.activity)),
+                ("changelog", .string(config.changelogTopic)),
                 ("plans", .strings(engine.plans.map(\.id))), ("processingGuarantee", .string(config.processingGuarantee.rawValue)),
             ])
-            var loop = WorkerLoop(worker: self, producer: producer, consumer: consumer)
-            defer { consumer.close() }
-            while !stop.isStopped {
-                try loop.step()
-            }
-            try loop.commit()
+            loop.run()
             logger.info("worker.stopped", [("commits", .int(statistics.snapshot.commits))])
         } catch let error as KafkaError {
             throw .kafka(error)
@@ -71,7 +73,8 @@ public final class Worker: Sendable {
         }
     }
 
-    func checkInputTopics() throws {
+    /// Checks that the input topics exist and are co-partitioned, and creates the changelog to match when missing.
+    func prepareTopics() throws {
         let admin = try KafkaAdmin(properties: clientProperties, logHandler: kafkaLogHandler)
         var counts: [String: Int] = [:]
         for topic in config.topics.activity {
@@ -79,6 +82,25 @@ public final class Worker: Sendable {
             counts[topic] = count
         }
         if Set(counts.values).count > 1 { throw Failure.notCoPartitioned(counts) }
+        guard let inputPartitions = counts.values.first else { return }
+        let changelog = config.changelogTopic
+        var changelogPartitions = try admin.partitionCount(topic: changelog, timeout: .seconds(10))
+        if changelogPartitions == nil {
+            logger.info("changelog.creating", [("topic", .string(changelog)), ("partitions", .int(inputPartitions))])
+            try admin.createTopics(
+                [NewTopic(name: changelog, partitions: inputPartitions, config: ["cleanup.policy": "compact"])], timeout: .seconds(30))
+            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            while changelogPartitions == nil, ContinuousClock.now < deadline {
+                changelogPartitions = try admin.partitionCount(topic: changelog, timeout: .seconds(10))
+                if changelogPartitions == nil { Thread.sleep(forTimeInterval: 0.2) }
+            }
+        }
+        guard let changelogPartitions else {
+            throw KafkaError(operation: "create topic \(changelog)", message: "the topic did not appear in metadata within 30 s; create it (compacted, \(inputPartitions) partitions) and start again")
+        }
+        if changelogPartitions != inputPartitions {
+            throw Failure.changelogNotCoPartitioned(changelog: changelog, partitions: changelogPartitions, inputPartitions: inputPartitions)
+        }
     }
 
     /// librdkafka's own log lines, as structured log lines.

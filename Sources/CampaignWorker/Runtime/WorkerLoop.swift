@@ -1,33 +1,100 @@
 import CampaignDomain
+import Foundation
 import Kafka
 
 /// One worker's poll → apply → fire → produce → commit cycle, with the partition stores it owns.
-struct WorkerLoop {
+///
+/// Everything here runs on the worker's thread: `run` loops there, and the consumer's revocation hook runs inside
+/// `poll` or `close`, which only this class calls, on that same thread.
+final class WorkerLoop {
     let worker: Worker
-    let producer: KafkaProducer
-    let consumer: KafkaConsumer
+    let stop: StopSignal
+    let exactlyOnce: Bool
+    /// How the consumer's revocation hook finds this loop (weakly: the loop owns the consumer).
+    let hook = RevocationHook()
+    var producer: KafkaProducer
+    var consumer: KafkaConsumer
     /// One store per input partition number (all activity topics are co-partitioned).
     var stores: [Int32: PartitionStore] = [:]
     var assigned: Set<TopicPartition> = []
     /// Next offsets processed but not yet committed.
     var pending: [TopicPartition: Int64] = [:]
+    /// Whether a transaction is open (exactly_once).
+    var inTransaction = false
     var lastCommit = ContinuousClock.now
     var out: [OutputRecord] = []
+    /// Set while the consumer is closed on purpose, so the revocation hook leaves commits to the caller.
+    var closing = false
+    /// Why the client pair must be recreated, when a fatal error was met where it could not be done at once.
+    var fatal: KafkaError?
+    /// Failures in a row, for backing off while the cluster is unavailable.
+    var consecutiveFailures = 0
 
-    init(worker: Worker, producer: KafkaProducer, consumer: KafkaConsumer) {
+    init(worker: Worker, stop: StopSignal) throws(KafkaError) {
         self.worker = worker
-        self.producer = producer
-        self.consumer = consumer
+        self.stop = stop
+        self.exactlyOnce = worker.config.processingGuarantee == .exactlyOnce
+        (producer, consumer) = try Self.makeClients(worker: worker, hook: hook)
+        hook.loop = self
+        worker.statistics.update { $0.running = true }
     }
 
     var engine: Engine { worker.engine }
+    var logger: Logger { worker.logger }
 
-    mutating func step() throws {
+    /// Creates the producer (transactional for exactly_once) and the group consumer that go together.
+    static func makeClients(worker: Worker, hook: RevocationHook) throws(KafkaError) -> (KafkaProducer, KafkaConsumer) {
+        let config = worker.config
+        let exactlyOnce = config.processingGuarantee == .exactlyOnce
+        var producerProperties = config.kafka
+        producerProperties["enable.idempotence"] = producerProperties["enable.idempotence"] ?? "true"
+        if exactlyOnce {
+            producerProperties["transactional.id"] = worker.transactionalID
+            // Kafka Streams' choice: a dead worker's open transaction blocks read_committed readers this long at most.
+            producerProperties["transaction.timeout.ms"] = producerProperties["transaction.timeout.ms"] ?? "10000"
+        }
+        let producer = try KafkaProducer(properties: producerProperties, logHandler: worker.kafkaLogHandler)
+        if exactlyOnce {
+            // Fences any earlier producer with this transactional.id and aborts its open transaction.
+            try producer.initTransactions(timeout: .seconds(60))
+        }
+        var consumerProperties = config.kafka
+        consumerProperties["group.id"] = config.groupID
+        if let instanceID = config.instanceID { consumerProperties["group.instance.id"] = instanceID }
+        if exactlyOnce {
+            consumerProperties["isolation.level"] = consumerProperties["isolation.level"] ?? "read_committed"
+        }
+        let consumer = try KafkaConsumer(
+            properties: consumerProperties, topics: config.topics.activity, logHandler: worker.kafkaLogHandler,
+            onRevoke: { [hook] partitions, lost in hook.loop?.partitionsRevoked(partitions, lost: lost) })
+        return (producer, consumer)
+    }
+
+    /// Steps until stopped, recovering from every error; then commits what is done and leaves the group.
+    func run() {
+        while !stop.isStopped {
+            do {
+                if let reason = fatal { try recreateClients(after: reason) }
+                try step()
+                consecutiveFailures = 0
+            } catch {
+                recover(from: error)
+            }
+        }
+        shutdown()
+    }
+
+    /// Polls one batch, applies it, fires due timers, produces the outputs and commits when the interval is up.
+    func step() throws {
         let records = try consumer.poll(maxRecords: 1000, timeout: .milliseconds(50))
-        handleRebalance()
+        if let reason = fatal { throw reason }  // met inside the revocation hook
+        try handleRebalanceEvents()
         let now = worker.clock.now()
-        var applied = 0, duplicates = 0, ignored = 0, erased = 0, dead = 0
+        var applied = 0, duplicates = 0, ignored = 0, erased = 0, dead = 0, consumed = 0
         for record in records {
+            // Records of partitions revoked during this poll are left to their new owner.
+            guard assigned.contains(record.topicPartition), stores[record.partition] != nil else { continue }
+            consumed += 1
             let input = InputRecord(
                 topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value,
                 traceparent: record.headers.first { $0.key == "traceparent" }?.value.map { String(decoding: $0, as: UTF8.self) })
@@ -35,27 +102,28 @@ struct WorkerLoop {
             case .failure(let reason):
                 dead += 1
                 out.append(input.deadLetter(reason))
-                worker.logger.warning("record.dead_lettered", [
+                logger.warning("record.dead_lettered", [
                     ("topic", .string(record.topic)), ("partition", .int(Int(record.partition))), ("offset", .int(Int(record.offset))),
                     ("reason", .string(reason.code.rawValue)),
                 ])
             case .success(let event):
-                switch stores[record.partition, default: PartitionStore()].apply(event, now: now, engine: engine, into: &out) {
+                switch stores[record.partition]?.apply(event, now: now, engine: engine, into: &out) {
                 case .applied: applied += 1
                 case .duplicate: duplicates += 1
                 case .ignoredUnknownType: ignored += 1
                 case .erased: erased += 1
+                case .none: break
                 }
             }
             pending[record.topicPartition] = record.offset + 1
         }
         for partition in stores.keys.sorted() {
-            stores[partition]!.fireDue(now: now, engine: engine, into: &out)
+            stores[partition]?.fireDue(now: now, engine: engine, into: &out)
         }
         var produced: [OutputRole: Int] = [:]
         for record in out {
             guard let topic = worker.config.topics.topic(for: record.role) else { continue }
-            try producer.send(
+            try send(
                 ProducerRecord(
                     topic: topic, key: record.key, value: record.value,
                     headers: record.headers.map { KafkaHeader(key: $0.key, value: $0.value) }))
@@ -64,7 +132,7 @@ struct WorkerLoop {
         out.removeAll(keepingCapacity: true)
         producer.poll()
         worker.statistics.update {
-            $0.consumed += records.count
+            $0.consumed += consumed
             $0.applied += applied
             $0.duplicates += duplicates
             $0.ignoredUnknownType += ignored
@@ -72,42 +140,41 @@ struct WorkerLoop {
             $0.deadLettered += dead
             for (role, count) in produced { $0.produced[role, default: 0] += count }
         }
-        if !pending.isEmpty, ContinuousClock.now - lastCommit >= .milliseconds(worker.config.commitIntervalMillis) {
+        if ContinuousClock.now - lastCommit >= .milliseconds(worker.config.commitIntervalMillis) {
             try commit()
         }
     }
 
-    /// Waits for every produced record to be delivered, then commits the offsets that caused them.
-    mutating func commit() throws {
-        try producer.flush(timeout: .seconds(60))
-        if !pending.isEmpty {
-            let offsets = pending.map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
-            try consumer.commit(offsets)
-            pending.removeAll()
-            worker.statistics.update { $0.commits += 1 }
+    /// Sends one record, opening a transaction first when exactly_once has none open.
+    func send(_ record: ProducerRecord) throws {
+        if exactlyOnce, !inTransaction {
+            try producer.beginTransaction()
+            inTransaction = true
         }
-        lastCommit = .now
+        try producer.send(record)
     }
 
-    mutating func handleRebalance() {
-        for event in consumer.takeRebalanceEvents() {
-            switch event {
-            case .assigned(let partitions):
-                assigned.formUnion(partitions)
-                for partition in partitions where stores[partition.partition] == nil {
-                    stores[partition.partition] = PartitionStore()
-                }
-                worker.logger.info("partitions.assigned", [("partitions", .strings(partitions.map { "\($0.topic)-\($0.partition)" }))])
-            case .revoked(let partitions), .lost(let partitions):
-                assigned.subtract(partitions)
-                for partition in partitions {
-                    pending[partition] = nil
-                    if !assigned.contains(where: { $0.partition == partition.partition }) { stores[partition.partition] = nil }
-                }
-                worker.logger.info("partitions.revoked", [("partitions", .strings(partitions.map { "\($0.topic)-\($0.partition)" }))])
-            }
+    /// Commits what is done, then closes the consumer (leaving the group) and the producer.
+    func shutdown() {
+        do {
+            try commit()
+        } catch {
+            logger.warning("worker.final_commit_failed", [("error", .string("\(error)"))])
+            try? rollBackAndRewind(because: error, rewind: false)
         }
-        let names = assigned.sorted().map { "\($0.topic)-\($0.partition)" }
-        worker.statistics.update { $0.assignedPartitions = names }
+        closing = true
+        consumer.close()
+        closing = false
+        if !exactlyOnce { try? producer.flush(timeout: .seconds(30)) }
+        worker.statistics.update { $0.running = false }
     }
+}
+
+/// Lets the consumer's revocation hook reach the loop that owns the consumer, without a reference cycle.
+///
+/// `@unchecked Sendable`: `loop` is set once, right after the loop is made, and then only read, and it is only read
+/// inside librdkafka's rebalance callback, which runs on the thread that calls `poll` or `close` — the worker's
+/// thread, where the loop lives.
+final class RevocationHook: @unchecked Sendable {
+    weak var loop: WorkerLoop?
 }

@@ -1,7 +1,7 @@
 import CampaignDomain
 import Synchronization
 
-/// Counters the worker keeps while it runs, readable from other threads (demo summary, logs, tests).
+/// Counters the worker keeps while it runs, readable from other threads (demo summary, logs, health and tests).
 public final class WorkerStatistics: Sendable {
     public struct Snapshot: Sendable, Hashable {
         public var consumed = 0
@@ -11,8 +11,24 @@ public final class WorkerStatistics: Sendable {
         public var erased = 0
         public var deadLettered = 0
         public var produced: [OutputRole: Int] = [:]
+        /// Commits: transactions committed (exactly_once) or offset commits after delivery (at_least_once).
         public var commits = 0
         public var assignedPartitions: [String] = []
+        /// Whether the worker has its Kafka clients up (false before start-up, while they are recreated, after stop).
+        public var running = false
+        /// Input partition numbers whose state is being restored from the changelog.
+        public var restoringPartitions: [Int32] = []
+        /// Members read back from the changelog by every restore so far.
+        public var restoredMembers = 0
+        /// Changelog records written (member states and tombstones).
+        public var changelogRecords = 0
+        /// Batches abandoned and re-processed from the committed offsets (aborted transactions, failed deliveries).
+        public var rewinds = 0
+        /// Times the producer/consumer pair was torn down and recreated after a fatal error.
+        public var clientRestarts = 0
+
+        /// Ready to serve (`/readyz`): clients are up and no partition is restoring.
+        public var isReady: Bool { running && restoringPartitions.isEmpty }
     }
 
     private let state = Mutex(Snapshot())
@@ -20,6 +36,9 @@ public final class WorkerStatistics: Sendable {
     public init() {}
 
     public var snapshot: Snapshot { state.withLock { $0 } }
+
+    /// Whether the worker is ready: its clients are up and no partition is restoring its state.
+    public var isReady: Bool { snapshot.isReady }
 
     func update(_ body: (inout Snapshot) -> Void) { state.withLock { body(&$0) } }
 }

@@ -21,12 +21,15 @@ final class RDKafkaCallbackContext: Sendable {
 
     /// Where librdkafka log lines go; nil keeps librdkafka's default logger (stderr).
     let logHandler: KafkaLogHandler?
+    /// Called by the rebalance callback before partitions are given up (consumers only).
+    let revocationHandler: RevocationHandler?
     private let delivery = Mutex(DeliveryState())
     private let rebalanceEvents = Mutex<[RebalanceEvent]>([])
     private let errors = Mutex(ErrorState())
 
-    init(logHandler: KafkaLogHandler?) {
+    init(logHandler: KafkaLogHandler?, revocationHandler: RevocationHandler? = nil) {
         self.logHandler = logHandler
+        self.revocationHandler = revocationHandler
     }
 
     /// The pointer to register with `rd_kafka_conf_set_opaque` (unretained; see the type's doc).

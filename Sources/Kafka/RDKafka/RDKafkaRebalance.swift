@@ -34,6 +34,8 @@ enum RDKafkaRebalance {
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             // Must be read before (un)assigning, which resets the flag.
             let lost = rd_kafka_assignment_lost(rk) != 0
+            // While the partitions are still assigned, so the handler can commit what is done for them.
+            context.revocationHandler?(changed, lost)
             if cooperative {
                 if let failure = rd_kafka_incremental_unassign(rk, list) {
                     context.recordError(KafkaError(operation: "incremental unassign", consuming: failure))

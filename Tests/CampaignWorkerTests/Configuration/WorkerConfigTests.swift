@@ -28,7 +28,14 @@ import Testing
         #expect(config.topics.couponJobs == "coupon-jobs")
         #expect(config.topics.deadLetters == "member-activity.dlq")
         #expect(config.programme.maxLateness == ISODuration("PT6H"))
-        #expect(config.processingGuarantee == .atLeastOnce)
+        #expect(config.processingGuarantee == .exactlyOnce)
+        #expect(config.changelogTopic == "campaign-worker-member-state-changelog")
+    }
+
+    @Test func readsBothProcessingGuarantees() throws {
+        #expect(try parse(#"{"processingGuarantee":"at_least_once"}"#).processingGuarantee == .atLeastOnce)
+        #expect(try parse(#"{"processingGuarantee":"exactly_once","groupId":"g"}"#).processingGuarantee == .exactlyOnce)
+        #expect(try parse(#"{"groupId":"g"}"#).changelogTopic == "g-member-state-changelog")
     }
 
     @Test func namesTheKeyAndTheFix() {
@@ -40,10 +47,11 @@ import Testing
             #expect(error.description.contains("$.topicz"))
         }
         do {
-            _ = try parse(#"{"processingGuarantee":"exactly_once"}"#)
+            _ = try parse(#"{"processingGuarantee":"exactly-once"}"#)
             Issue.record("expected an error")
         } catch {
-            #expect(error.description.contains("at_least_once"))
+            #expect(error.description.contains("$.processingGuarantee"))
+            #expect(error.description.contains("\"exactly_once\""))
         }
         do {
             _ = try parse(#"{"programme":{"caps":[{"channel":"fax","count":1,"within":"P1D"}],"pointsExpiry":{"policy":"rolling","duration":"12 months"}}}"#)

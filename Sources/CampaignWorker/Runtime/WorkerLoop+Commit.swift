@@ -1,0 +1,204 @@
+import CampaignDomain
+import Foundation
+import Kafka
+
+/// Commits, and what happens when one fails.
+///
+/// exactly_once: the outputs of a commit interval, the changelog records of the members they changed and the input
+/// offsets that caused them go into one transaction. An error that only needs the transaction aborted rolls the
+/// stores back to the last commit and rewinds the input to the committed offsets, so the work is redone; a fatal
+/// error (e.g. this producer was fenced) recreates the producer/consumer pair. at_least_once does the same without
+/// transactions: offsets are committed once the producer has delivered everything they caused.
+extension WorkerLoop {
+    /// Commits everything processed so far, with the changelog records of every member it changed.
+    func commit() throws {
+        let hasChanges = stores.values.contains { $0.hasPendingChanges }
+        guard inTransaction || hasChanges || !pending.isEmpty else {
+            lastCommit = .now
+            return
+        }
+        let changelogRecords = try writeChangelog()
+        let offsets = pending.map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
+        if exactlyOnce {
+            if !offsets.isEmpty {
+                if !inTransaction {
+                    try producer.beginTransaction()
+                    inTransaction = true
+                }
+                try producer.sendOffsetsToTransaction(offsets, consumer: consumer, timeout: .seconds(30))
+            }
+            if inTransaction { try commitTransaction() }
+        } else {
+            try producer.flush(timeout: .seconds(60))
+            try consumer.commit(offsets)
+        }
+        for partition in Array(stores.keys) { stores[partition]?.checkpoint() }
+        pending.removeAll()
+        lastCommit = .now
+        worker.statistics.update {
+            $0.commits += 1
+            $0.changelogRecords += changelogRecords
+        }
+    }
+
+    /// Commits the open transaction, retrying while librdkafka says the same call may succeed.
+    private func commitTransaction() throws {
+        var attempt = 0
+        while true {
+            do {
+                try producer.commitTransaction(timeout: .seconds(30))
+                inTransaction = false
+                return
+            } catch {
+                guard error.isRetriable, !error.isTxnRequiresAbort, !error.isFatal, attempt < 10 else { throw error }
+                attempt += 1
+                logger.warning("transaction.commit_retry", [("attempt", .int(attempt)), ("error", .string(error.description))])
+            }
+        }
+    }
+
+    /// Sends every pending member change to the changelog, at the input partition's number; returns how many.
+    private func writeChangelog() throws -> Int {
+        let topic = worker.config.changelogTopic
+        var count = 0
+        for partition in stores.keys.sorted() {
+            guard let changes = stores[partition]?.pendingChanges() else { continue }
+            for change in changes {
+                // An explicit partition, not a key hash: co-partitioning holds whatever partitioner upstream used.
+                try send(
+                    ProducerRecord(
+                        topic: topic, partition: partition, key: Array(change.memberID.utf8),
+                        value: change.state.map(MemberStateCodec.encode)))
+                count += 1
+            }
+        }
+        return count
+    }
+
+    /// Handles an error from a step: recreate the clients after a fatal one, else roll back and redo the batch.
+    func recover(from error: any Error) {
+        consecutiveFailures += 1
+        let kafkaError = error as? KafkaError
+        if let kafkaError, kafkaError.isFatal || fatal != nil {
+            fatal = fatal ?? kafkaError
+        } else {
+            do {
+                try rollBackAndRewind(because: error, rewind: true)
+            } catch {
+                logger.error("worker.rewind_failed", [("error", .string("\(error)"))])
+                if let failure = error as? KafkaError, failure.isFatal { fatal = failure }
+            }
+        }
+        // While the cluster is unreachable every attempt fails fast; back off up to 5 s between them.
+        let delay = min(0.05 * pow(2, Double(min(consecutiveFailures, 7))), 5)
+        if consecutiveFailures > 1 { Thread.sleep(forTimeInterval: delay) }
+    }
+
+    /// Abandons everything since the last commit: aborts the transaction, rolls the stores back and (when
+    /// `rewind`) moves every assigned partition back to its committed offset so the work is redone.
+    func rollBackAndRewind(because error: any Error, rewind: Bool) throws {
+        logger.warning("batch.rolled_back", [
+            ("error", .string("\(error)")), ("transactionOpen", .bool(inTransaction)),
+            ("uncommittedPartitions", .int(pending.count)),
+        ])
+        if exactlyOnce, inTransaction {
+            try abortTransaction()
+        }
+        for partition in Array(stores.keys) { stores[partition]?.rollback() }
+        out.removeAll()
+        pending.removeAll()
+        lastCommit = .now
+        worker.statistics.update { $0.rewinds += 1 }
+        if rewind { try rewindToCommitted() }
+    }
+
+    private func abortTransaction() throws {
+        var attempt = 0
+        while true {
+            do {
+                try producer.abortTransaction(timeout: .seconds(30))
+                inTransaction = false
+                return
+            } catch {
+                guard !error.isFatal, attempt < 5 else { throw error }
+                attempt += 1
+                logger.warning("transaction.abort_retry", [("attempt", .int(attempt)), ("error", .string(error.description))])
+            }
+        }
+    }
+
+    /// Seeks every assigned input partition to its committed offset (the beginning when none is committed).
+    func rewindToCommitted() throws {
+        let partitions = assigned.sorted()
+        guard !partitions.isEmpty else { return }
+        for committed in try consumer.committed(partitions, timeout: .seconds(30)) {
+            let target = committed.offset >= 0 ? committed : TopicPartitionOffset(committed.topicPartition, offset: TopicPartitionOffset.beginning)
+            try consumer.seek(target, timeout: .seconds(10))
+        }
+    }
+
+    /// Tears the producer/consumer pair down and makes a new one; every store is restored again on assignment.
+    func recreateClients(after reason: KafkaError) throws {
+        logger.error("clients.recreating", [("reason", .string(reason.description))])
+        worker.statistics.update {
+            $0.running = false
+            $0.clientRestarts += 1
+        }
+        closing = true
+        consumer.close()
+        closing = false
+        stores.removeAll()
+        assigned.removeAll()
+        pending.removeAll()
+        out.removeAll()
+        inTransaction = false
+        (producer, consumer) = try Self.makeClients(worker: worker, hook: hook)
+        fatal = nil
+        worker.statistics.update {
+            $0.running = true
+            $0.assignedPartitions = []
+        }
+        logger.info("clients.recreated")
+    }
+
+    /// The consumer's revocation hook: runs inside `poll`, while the partitions are still assigned.
+    ///
+    /// An orderly revocation commits what is done (their offsets still count); lost partitions may already belong
+    /// to another member, so the open transaction is aborted instead. Either way their stores are dropped.
+    func partitionsRevoked(_ partitions: [TopicPartition], lost: Bool) {
+        guard !closing, fatal == nil else { return }
+        var rolledBack = false
+        do {
+            if lost {
+                rolledBack = true
+                try rollBackAndRewind(because: KafkaError(operation: "rebalance", message: "partitions lost"), rewind: false)
+            } else {
+                try commit()
+            }
+        } catch {
+            logger.warning("revocation.commit_failed", [("error", .string("\(error)"))])
+            rolledBack = true
+            do {
+                try rollBackAndRewind(because: error, rewind: false)
+            } catch {
+                fatal = (error as? KafkaError).flatMap { $0.isFatal ? $0 : nil }
+                    ?? KafkaError(operation: "roll back on revocation", message: "\(error)", isFatal: true)
+            }
+        }
+        drop(partitions)
+        // After a roll-back the partitions kept go on from their committed offsets.
+        if rolledBack, fatal == nil {
+            do { try rewindToCommitted() } catch { fatal = KafkaError(operation: "rewind on revocation", message: "\(error)", isFatal: true) }
+        }
+    }
+
+    /// Forgets revoked or lost partitions: their pending offsets, and their stores unless another topic's partition
+    /// with the same number is still assigned.
+    func drop(_ partitions: [TopicPartition]) {
+        assigned.subtract(partitions)
+        for partition in partitions {
+            pending[partition] = nil
+            if !assigned.contains(where: { $0.partition == partition.partition }) { stores[partition.partition] = nil }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import CampaignDomain
+import Foundation
+import Kafka
+
+/// Assignment: a newly assigned partition's store is restored from the changelog before any of its input is used.
+extension WorkerLoop {
+    /// Applies the rebalance events of the last poll, then restores every assigned partition that has no store.
+    func handleRebalanceEvents() throws {
+        for event in consumer.takeRebalanceEvents() {
+            switch event {
+            case .assigned(let partitions):
+                assigned.formUnion(partitions)
+                logger.info("partitions.assigned", [("partitions", .strings(partitions.map { "\($0.topic)-\($0.partition)" }))])
+            case .revoked(let partitions), .lost(let partitions):
+                drop(partitions)  // the revocation hook already committed or rolled back their work
+                logger.info("partitions.revoked", [
+                    ("partitions", .strings(partitions.map { "\($0.topic)-\($0.partition)" })),
+                    ("lost", .bool({ if case .lost = event { true } else { false } }())),
+                ])
+            }
+        }
+        let names = assigned.sorted().map { "\($0.topic)-\($0.partition)" }
+        worker.statistics.update { $0.assignedPartitions = names }
+        try restoreMissingStores()
+    }
+
+    /// Restores the store of every assigned partition number that has none (new, or a restore that failed).
+    func restoreMissingStores() throws {
+        let missing = Set(assigned.map(\.partition)).subtracting(stores.keys).sorted()
+        guard !missing.isEmpty else { return }
+        // Keep the open transaction short: a restore can take a while.
+        try commit()
+        worker.statistics.update { $0.restoringPartitions = missing }
+        defer { worker.statistics.update { $0.restoringPartitions = [] } }
+        for partition in missing {
+            stores[partition] = try restore(partition: partition)
+        }
+    }
+
+    /// Reads the partition's changelog from the beginning to its end (committed records only) into a new store.
+    func restore(partition: Int32) throws -> PartitionStore {
+        let topic = worker.config.changelogTopic
+        let started = ContinuousClock.now
+        var properties = worker.config.kafka
+        properties["isolation.level"] = "read_committed"
+        let reader = try KafkaReader(
+            properties: properties,
+            partitions: [TopicPartitionOffset(topic: topic, partition: partition, offset: TopicPartitionOffset.beginning)],
+            logHandler: worker.kafkaLogHandler)
+        logger.info("restore.started", [("topic", .string(topic)), ("partition", .int(Int(partition)))])
+        var store = PartitionStore()
+        var records = 0
+        var undecodable = 0
+        while true {
+            let complete = try reader.readToEnd(timeout: .seconds(5)) { batch in
+                for record in batch {
+                    records += 1
+                    guard let key = record.key else { continue }
+                    let memberID = String(decoding: key, as: UTF8.self)
+                    guard let value = record.value else {
+                        store.restoreErasure(of: memberID)
+                        continue
+                    }
+                    do throws(MemberStateDecodingError) {
+                        let member = try MemberStateCodec.decode(value)
+                        guard member.id == memberID else {
+                            throw MemberStateDecodingError(.invalidValue("member id differs from the record key"), field: "id")
+                        }
+                        store.restore(member)
+                    } catch {
+                        undecodable += 1
+                        store.restoreErasure(of: memberID)
+                        logger.error("restore.undecodable", [
+                            ("topic", .string(topic)), ("partition", .int(Int(partition))), ("offset", .int(Int(record.offset))),
+                            ("memberId", .string(memberID)), ("error", .string(error.description)),
+                        ])
+                    }
+                }
+            }
+            if complete { break }
+            // Still short of the end: a large changelog, or another producer's open transaction holding it back.
+            logger.info("restore.progress", [
+                ("topic", .string(topic)), ("partition", .int(Int(partition))), ("records", .int(records)),
+                ("members", .int(store.memberCount)),
+            ])
+            if stop.isStopped { throw KafkaError(operation: "restore \(topic) [\(partition)]", message: "stopped before the restore finished") }
+        }
+        store.rescheduleAll(engine: engine)
+        let elapsed = started.duration(to: .now)
+        logger.info("restore.finished", [
+            ("topic", .string(topic)), ("partition", .int(Int(partition))), ("records", .int(records)),
+            ("members", .int(store.memberCount)), ("undecodable", .int(undecodable)),
+            ("millis", .int(Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))),
+        ])
+        worker.statistics.update { $0.restoredMembers += store.memberCount }
+        return store
+    }
+}
