@@ -10,7 +10,12 @@ extension WorkerLoop {
             switch event {
             case .assigned(let partitions):
                 assigned.formUnion(partitions)
-                logger.info("partitions.assigned", [("partitions", .strings(partitions.map { "\($0.topic)-\($0.partition)" }))])
+                // Where each partition resumes: its committed offset (-1001 when none, then from the beginning).
+                let committed = (try? consumer.committed(partitions, timeout: .seconds(10))) ?? []
+                logger.info("partitions.assigned", [
+                    ("partitions", .strings(partitions.map { "\($0.topic)-\($0.partition)" })),
+                    ("committedOffsets", .strings(committed.map { "\($0.partition):\($0.offset)" })),
+                ])
             case .revoked(let partitions), .lost(let partitions):
                 drop(partitions)  // the revocation hook already committed or rolled back their work
                 logger.info("partitions.revoked", [
@@ -32,33 +37,36 @@ extension WorkerLoop {
         try commit()
         worker.statistics.update { $0.restoringPartitions = missing }
         defer { worker.statistics.update { $0.restoringPartitions = [] } }
-        for partition in missing {
-            stores[partition] = try restore(partition: partition)
+        for (partition, store) in try restore(partitions: missing) {
+            stores[partition] = store
         }
     }
 
-    /// Reads the partition's changelog from the beginning to its end (committed records only) into a new store.
-    func restore(partition: Int32) throws -> PartitionStore {
+    /// Reads the partitions' changelog from the beginning to its end (committed records only) into new stores.
+    ///
+    /// One reader for all of them, so a restart that is handed every partition pays for one client start-up.
+    func restore(partitions: [Int32]) throws -> [Int32: PartitionStore] {
         let topic = worker.config.changelogTopic
         let started = ContinuousClock.now
         var properties = worker.config.kafka
         properties["isolation.level"] = "read_committed"
         let reader = try KafkaReader(
             properties: properties,
-            partitions: [TopicPartitionOffset(topic: topic, partition: partition, offset: TopicPartitionOffset.beginning)],
+            partitions: partitions.map { TopicPartitionOffset(topic: topic, partition: $0, offset: TopicPartitionOffset.beginning) },
             logHandler: worker.kafkaLogHandler)
-        logger.info("restore.started", [("topic", .string(topic)), ("partition", .int(Int(partition)))])
-        var store = PartitionStore()
+        logger.info("restore.started", [("topic", .string(topic)), ("partitions", .strings(partitions.map(String.init)))])
+        var stores: [Int32: PartitionStore] = [:]
+        for partition in partitions { stores[partition] = PartitionStore() }
         var records = 0
         var undecodable = 0
         while true {
             let complete = try reader.readToEnd(timeout: .seconds(5)) { batch in
                 for record in batch {
                     records += 1
-                    guard let key = record.key else { continue }
+                    guard let key = record.key, stores[record.partition] != nil else { continue }
                     let memberID = String(decoding: key, as: UTF8.self)
                     guard let value = record.value else {
-                        store.restoreErasure(of: memberID)
+                        stores[record.partition]?.restoreErasure(of: memberID)
                         continue
                     }
                     do throws(MemberStateDecodingError) {
@@ -66,12 +74,12 @@ extension WorkerLoop {
                         guard member.id == memberID else {
                             throw MemberStateDecodingError(.invalidValue("member id differs from the record key"), field: "id")
                         }
-                        store.restore(member)
+                        stores[record.partition]?.restore(member)
                     } catch {
                         undecodable += 1
-                        store.restoreErasure(of: memberID)
+                        stores[record.partition]?.restoreErasure(of: memberID)
                         logger.error("restore.undecodable", [
-                            ("topic", .string(topic)), ("partition", .int(Int(partition))), ("offset", .int(Int(record.offset))),
+                            ("topic", .string(topic)), ("partition", .int(Int(record.partition))), ("offset", .int(Int(record.offset))),
                             ("memberId", .string(memberID)), ("error", .string(error.description)),
                         ])
                     }
@@ -80,19 +88,20 @@ extension WorkerLoop {
             if complete { break }
             // Still short of the end: a large changelog, or another producer's open transaction holding it back.
             logger.info("restore.progress", [
-                ("topic", .string(topic)), ("partition", .int(Int(partition))), ("records", .int(records)),
-                ("members", .int(store.memberCount)),
+                ("topic", .string(topic)), ("records", .int(records)),
+                ("members", .int(stores.values.reduce(0) { $0 + $1.memberCount })),
             ])
-            if stop.isStopped { throw KafkaError(operation: "restore \(topic) [\(partition)]", message: "stopped before the restore finished") }
+            if stop.isStopped { throw KafkaError(operation: "restore \(topic)", message: "stopped before the restore finished") }
         }
-        store.rescheduleAll(engine: engine)
+        for partition in partitions { stores[partition]?.rescheduleAll(engine: engine) }
+        let members = stores.values.reduce(0) { $0 + $1.memberCount }
         let elapsed = started.duration(to: .now)
         logger.info("restore.finished", [
-            ("topic", .string(topic)), ("partition", .int(Int(partition))), ("records", .int(records)),
-            ("members", .int(store.memberCount)), ("undecodable", .int(undecodable)),
+            ("topic", .string(topic)), ("partitions", .strings(partitions.map(String.init))), ("records", .int(records)),
+            ("members", .int(members)), ("undecodable", .int(undecodable)),
             ("millis", .int(Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))),
         ])
-        worker.statistics.update { $0.restoredMembers += store.memberCount }
-        return store
+        worker.statistics.update { $0.restoredMembers += members }
+        return stores
     }
 }

@@ -1,0 +1,46 @@
+/// The drills `make test` (short) and `make drills` (full) run.
+///
+/// Each membership change costs about 6 wall seconds on tansu (its group joins answer late), and a worker must get
+/// every event before that member's next timer: at most 23 virtual hours late (see `DrillWorkload`), which is 11.5
+/// wall seconds at ×7200 and 23 at ×3600. So the drills run at ×3600 and kill points are at least 9.6 s apart (a
+/// restart takes about 7 s to rejoin and restore).
+enum DrillPlan {
+    /// At least 3 kill points and one scale-out, in about a minute and a half.
+    static func short(seed: UInt64) -> [Drill] {
+        var random = DrillRandom(seed: seed)
+        return [
+            Drill(
+                name: "kill-and-scale-out", days: 4, members: 40, clockRate: 3600, seed: seed,
+                schedule: [(0, .start("worker-1"))] + killPoints(count: 3, from: 10, to: 46, instance: "worker-1", random: &random)
+                    + [(58, .start("worker-2"))])
+        ]
+    }
+
+    /// At least 20 kill points, the whole 1 → 3 → 2 → 1 scaling sequence and a broker pause.
+    static func full(seed: UInt64) -> [Drill] {
+        var random = DrillRandom(seed: seed)
+        return [
+            Drill(
+                name: "kill-9", days: 11, members: 80, clockRate: 3600, seed: seed,
+                schedule: [(0, .start("worker-1"))] + killPoints(count: 22, from: 10, to: 252, instance: "worker-1", random: &random)),
+            Drill(
+                name: "scale-1-3-2-1", days: 5, members: 80, clockRate: 3600, seed: seed &+ 1,
+                schedule: [
+                    (0, .start("worker-1")), (20, .start("worker-2")), (20.5, .start("worker-3")), (55, .stop("worker-3")),
+                    (85, .stop("worker-2")),
+                ]),
+            Drill(
+                name: "broker-pause", days: 4, members: 60, clockRate: 3600, seed: seed &+ 2,
+                schedule: [(0, .start("worker-1")), (0.5, .start("worker-2")), (30, .pauseBroker(seconds: 9))]),
+        ]
+    }
+
+    /// `count` kill points spread over [from, to] wall seconds, each in its own slot at a random place.
+    static func killPoints(count: Int, from: Double, to: Double, instance: String, random: inout DrillRandom) -> [(at: Double, action: Drill.Action)] {
+        let slot = (to - from) / Double(count)
+        return (0..<count).map { index in
+            let jitter = Double(random.below(1000)) / 1000 * slot * 0.2
+            return (from + Double(index) * slot + jitter, .killAndRestart(instance))
+        }
+    }
+}

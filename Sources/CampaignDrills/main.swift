@@ -1,0 +1,45 @@
+import Foundation
+
+// campaign-drills: black-box exactly-once drills against a real broker (README "Drills").
+
+let usage = """
+    Usage: campaign-drills --bootstrap HOST:PORT [--mode short|full] [--worker PATH] [--broker-pid PID]
+                           [--work-dir DIR] [--seed N] [--report FILE]
+    """
+
+var options: [String: String] = ["mode": "short", "worker": ".build/debug/campaign-worker", "seed": "20260101"]
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    guard argument.hasPrefix("--"), let value = arguments.next() else {
+        FileHandle.standardError.write(Data("campaign-drills: bad argument \(argument)\n\(usage)\n".utf8))
+        exit(2)
+    }
+    options[String(argument.dropFirst(2))] = value
+}
+guard let bootstrap = options["bootstrap"], let mode = options["mode"], ["short", "full"].contains(mode),
+    let seed = UInt64(options["seed"] ?? "")
+else {
+    FileHandle.standardError.write(Data("campaign-drills: missing --bootstrap or bad --mode/--seed\n\(usage)\n".utf8))
+    exit(2)
+}
+let workDirectory = URL(fileURLWithPath: options["work-dir"] ?? NSTemporaryDirectory()).appendingPathComponent("campaign-drills")
+let runner = DrillRunner(
+    bootstrap: bootstrap, workerExecutable: options["worker"] ?? "", brokerPID: options["broker-pid"].flatMap { Int32($0) },
+    workDirectory: workDirectory,
+    log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+
+let drills = mode == "short" ? DrillPlan.short(seed: seed) : DrillPlan.full(seed: seed)
+var results: [DrillResult] = []
+for drill in drills {
+    do {
+        results.append(try runner.run(drill))
+    } catch {
+        var failed = DrillResult(name: drill.name)
+        failed.notes.append("drill could not run: \(error)")
+        results.append(failed)
+    }
+}
+let table = DrillReport.table(results, mode: mode)
+print(table)
+if let path = options["report"] { try? Data(table.utf8).write(to: URL(fileURLWithPath: path)) }
+exit(results.allSatisfy(\.passed) ? 0 : 1)
