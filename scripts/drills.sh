@@ -10,6 +10,7 @@ $SWIFT build --product campaign-worker >/dev/null
 $SWIFT build --product campaign-drills >/dev/null
 DRILLS=(.build/debug/campaign-drills --mode "$MODE" --worker .build/debug/campaign-worker)
 [ -n "${DRILL_REPORT:-}" ] && DRILLS+=(--report "$DRILL_REPORT")
+[ -n "${DRILL_ONLY:-}" ] && DRILLS+=(--only "$DRILL_ONLY")
 
 if [ -n "${KAFKA_BOOTSTRAP:-}" ]; then
     exec "${DRILLS[@]}" --bootstrap "$KAFKA_BOOTSTRAP"

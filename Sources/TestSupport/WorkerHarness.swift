@@ -8,10 +8,12 @@ import Synchronization
 public final class WorkerHarness {
     public let cluster: MockKafkaCluster
     public let config: WorkerConfig
-    public let worker: Worker
+    /// The running worker; `restart()` replaces it with a new one in the same group.
+    public private(set) var worker: Worker
     public let clock: ManualClock
-    private let stop = StopSignal()
-    private let thread: Thread
+    private let plans: [Plan]
+    private var stop = StopSignal()
+    private var thread: Thread
     private let failure = FailureBox()
     private let producer: KafkaProducer
 
@@ -36,21 +38,50 @@ public final class WorkerHarness {
             if let topic = config.topics.topic(for: role) { try cluster.createTopic(topic, partitions: partitions) }
         }
         self.config = config
+        self.plans = plans
         clock = ManualClock(start)
-        worker = Worker(config: config, plans: plans, clock: clock, logger: Logger(minimumLevel: .error))
         producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logHandler: silent)
-        let worker = self.worker, stop = self.stop, failure = self.failure
-        thread = Thread {
-            do throws(Worker.Failure) { try worker.run(until: stop) } catch { failure.set(error.description) }
+        (worker, thread) = Self.startWorker(config: config, plans: plans, clock: clock, stop: stop, failure: failure)
+        let worker = self.worker
+        try waitUntil("the worker owns partitions and is ready", timeout: 30) {
+            worker.statistics.isReady && !worker.statistics.snapshot.assignedPartitions.isEmpty
         }
-        thread.start()
-        try waitUntil("the worker owns partitions", timeout: 30) { !worker.statistics.snapshot.assignedPartitions.isEmpty }
     }
 
     deinit {
+        stopWorker()
+    }
+
+    private static func startWorker(
+        config: WorkerConfig, plans: [Plan], clock: ManualClock, stop: StopSignal, failure: FailureBox
+    ) -> (Worker, Thread) {
+        let worker = Worker(config: config, plans: plans, clock: clock, logger: Logger(minimumLevel: .error))
+        let thread = Thread {
+            do throws(Worker.Failure) { try worker.run(until: stop) } catch { failure.set(error.description) }
+        }
+        thread.start()
+        return (worker, thread)
+    }
+
+    /// Stops the worker gracefully (commit, leave the group) and waits for its thread to end.
+    public func stopWorker() {
         stop.stop()
         while !thread.isFinished { Thread.sleep(forTimeInterval: 0.01) }
     }
+
+    /// Stops the worker and starts a new one in the same group, waiting until it owns partitions again.
+    public func restart() throws {
+        stopWorker()
+        stop = StopSignal()
+        (worker, thread) = Self.startWorker(config: config, plans: plans, clock: clock, stop: stop, failure: failure)
+        let worker = self.worker
+        try waitUntil("the restarted worker owns partitions and restored them", timeout: 30) {
+            worker.statistics.isReady && !worker.statistics.snapshot.assignedPartitions.isEmpty
+        }
+    }
+
+    /// Whether the worker's thread is still running (it never ends on its own while healthy).
+    public var isWorkerRunning: Bool { !thread.isFinished }
 
     /// Produces records to the first activity topic; a nil key means "use the subject" is the caller's business.
     public func produce(_ values: [String], keys: [String?]? = nil, headers: [[KafkaHeader]]? = nil) throws {

@@ -1,4 +1,5 @@
 import Kafka
+import Synchronization
 import Testing
 
 @Suite("Group consumer")
@@ -40,6 +41,37 @@ struct ConsumerGroupTests {
             consumer.close()  // idempotent
             #expect(consumer.takeRebalanceEvents() == [.revoked(all)])
             #expect(throws: KafkaError.self) { try consumer.poll(maxRecords: 1, timeout: .zero) }
+            withExtendedLifetime(cluster) {}
+        }
+    }
+
+    @Test("the revocation handler runs before partitions are given up, while they are still assigned", .timeLimit(.minutes(1)))
+    func revocationHandler() async throws {
+        try await blocking {
+            let cluster = try makeCluster()
+            let topic = uniqueName("revoke")
+            try cluster.createTopic(topic, partitions: 2)
+            let all = (Int32(0)..<2).map { TopicPartition(topic: topic, partition: $0) }
+            let box = RevocationBox()
+            let consumer = try KafkaConsumer(
+                properties: consumerProperties(cluster, group: uniqueName("g")), topics: [topic], logHandler: quietLog,
+                onRevoke: { partitions, lost in box.record(partitions, lost: lost) })
+            box.consumer.withLock { $0 = consumer }
+            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            while try consumer.assignment().isEmpty, ContinuousClock.now < deadline {
+                _ = try consumer.poll(maxRecords: 10, timeout: .milliseconds(100))
+            }
+            #expect(box.calls.withLock { $0.isEmpty }, "nothing is revoked on assignment")
+            // The handler can still commit for the partitions it is losing: they are assigned while it runs.
+            try consumer.commit([TopicPartitionOffset(topic: topic, partition: 0, offset: 0)])
+            consumer.close()
+            let calls = box.calls.withLock { $0 }
+            #expect(calls.count == 1)
+            #expect(calls.first?.partitions == all)
+            #expect(calls.first?.lost == false)
+            #expect(calls.first?.assignedDuringCall == all)
+            #expect(consumer.takeRebalanceEvents().last == .revoked(all))
+            box.consumer.withLock { $0 = nil }  // the handler's box and the consumer refer to each other
             withExtendedLifetime(cluster) {}
         }
     }
@@ -114,5 +146,22 @@ struct ConsumerGroupTests {
             first.close()
             withExtendedLifetime(cluster) {}
         }
+    }
+}
+
+/// What the revocation handler saw, written from inside the rebalance callback.
+final class RevocationBox: Sendable {
+    struct Call: Sendable {
+        var partitions: [TopicPartition]
+        var lost: Bool
+        var assignedDuringCall: [TopicPartition]
+    }
+
+    let consumer = Mutex<KafkaConsumer?>(nil)
+    let calls = Mutex<[Call]>([])
+
+    func record(_ partitions: [TopicPartition], lost: Bool) {
+        let assigned = (try? consumer.withLock { try $0?.assignment() }) ?? nil
+        calls.withLock { $0.append(Call(partitions: partitions, lost: lost, assignedDuringCall: assigned ?? [])) }
     }
 }

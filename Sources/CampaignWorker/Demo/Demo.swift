@@ -52,6 +52,8 @@ public struct Demo: Sendable {
         // The virtual clock runs a year in under a minute, so a poll cycle is hours of virtual time.
         config.programme.maxLateness = ISODuration("P30D")
         for topic in config.topics.activity { try cluster.createTopic(topic, partitions: 4) }
+        // The mock cluster has no CreateTopics API, so the worker's changelog is made here.
+        try cluster.createTopic(config.changelogTopic, partitions: 4)
         var outputs: [(name: String, partitions: Int)] = []
         for role in OutputRole.allCases {
             guard let topic = config.topics.topic(for: role) else { continue }

@@ -147,6 +147,7 @@ extension WorkerLoop {
         closing = true
         consumer.close()
         closing = false
+        joinedGroup = false
         stores.removeAll()
         assigned.removeAll()
         pending.removeAll()
@@ -154,10 +155,7 @@ extension WorkerLoop {
         inTransaction = false
         (producer, consumer) = try Self.makeClients(worker: worker, hook: hook)
         fatal = nil
-        worker.statistics.update {
-            $0.running = true
-            $0.assignedPartitions = []
-        }
+        worker.statistics.update { $0.assignedPartitions = [] }
         logger.info("clients.recreated")
     }
 

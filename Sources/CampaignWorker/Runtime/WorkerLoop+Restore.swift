@@ -9,6 +9,7 @@ extension WorkerLoop {
         for event in consumer.takeRebalanceEvents() {
             switch event {
             case .assigned(let partitions):
+                joinedGroup = true
                 assigned.formUnion(partitions)
                 // Where each partition resumes: its committed offset (-1001 when none, then from the beginning).
                 let committed = (try? consumer.committed(partitions, timeout: .seconds(10))) ?? []
@@ -27,6 +28,8 @@ extension WorkerLoop {
         let names = assigned.sorted().map { "\($0.topic)-\($0.partition)" }
         worker.statistics.update { $0.assignedPartitions = names }
         try restoreMissingStores()
+        // Running (and so ready) once the group is joined and what it handed over is restored.
+        if joinedGroup { worker.statistics.update { $0.running = true } }
     }
 
     /// Restores the store of every assigned partition number that has none (new, or a restore that failed).

@@ -27,6 +27,8 @@ final class WorkerLoop {
     var closing = false
     /// Why the client pair must be recreated, when a fatal error was met where it could not be done at once.
     var fatal: KafkaError?
+    /// Whether the current consumer has had its first assignment (the readiness flag waits for it).
+    var joinedGroup = false
     /// Failures in a row, for backing off while the cluster is unavailable.
     var consecutiveFailures = 0
 
@@ -36,7 +38,6 @@ final class WorkerLoop {
         self.exactlyOnce = worker.config.processingGuarantee == .exactlyOnce
         (producer, consumer) = try Self.makeClients(worker: worker, hook: hook)
         hook.loop = self
-        worker.statistics.update { $0.running = true }
     }
 
     var engine: Engine { worker.engine }

@@ -14,7 +14,8 @@ public final class WorkerStatistics: Sendable {
         /// Commits: transactions committed (exactly_once) or offset commits after delivery (at_least_once).
         public var commits = 0
         public var assignedPartitions: [String] = []
-        /// Whether the worker has its Kafka clients up (false before start-up, while they are recreated, after stop).
+        /// Whether the worker's clients are up and it joined its group (false before the first assignment, while the
+        /// clients are recreated, and after stop).
         public var running = false
         /// Input partition numbers whose state is being restored from the changelog.
         public var restoringPartitions: [Int32] = []
@@ -27,7 +28,7 @@ public final class WorkerStatistics: Sendable {
         /// Times the producer/consumer pair was torn down and recreated after a fatal error.
         public var clientRestarts = 0
 
-        /// Ready to serve (`/readyz`): clients are up and no partition is restoring.
+        /// Ready (`/readyz`): the group is joined and no partition is restoring.
         public var isReady: Bool { running && restoringPartitions.isEmpty }
     }
 
@@ -37,7 +38,7 @@ public final class WorkerStatistics: Sendable {
 
     public var snapshot: Snapshot { state.withLock { $0 } }
 
-    /// Whether the worker is ready: its clients are up and no partition is restoring its state.
+    /// Whether the worker is ready: it joined its group and no partition is restoring its state.
     public var isReady: Bool { snapshot.isReady }
 
     func update(_ body: (inout Snapshot) -> Void) { state.withLock { body(&$0) } }

@@ -49,6 +49,7 @@ enum RDKafkaRebalance {
             // Arbitrary rebalance failure: librdkafka requires rd_kafka_assign(rk, NULL) to resync.
             context.recordError(KafkaError(operation: "rebalance", error: error))
             let previous = currentAssignment(rk)
+            if !previous.isEmpty { context.revocationHandler?(previous, true) }
             record(rd_kafka_assign(rk, nil), operation: "unassign", context: context)
             if !previous.isEmpty { context.recordRebalance(.lost(previous)) }
         }

@@ -15,6 +15,13 @@ import Testing
         #expect(MemberStateCodec.presentFields(in: MemberStateFactory.fullyPopulated()) == MemberStateCodec.fieldNames)
     }
 
+    @Test func everyStoredPropertyOfMemberStateHasACodecField() {
+        let properties = Mirror(reflecting: MemberState(id: "", horizon: Instant(epochMillis: 0))).children.compactMap(\.label)
+        #expect(
+            Set(properties) == Set(MemberStateCodec.fieldNames),
+            "give each new MemberState property a field in MemberStateCodec (next free tag) and set it in MemberStateFactory.fullyPopulated")
+    }
+
     @Test func minimalMemberIsSmallAndRoundTrips() throws {
         let member = MemberState(id: "m-1", horizon: Instant.at("2026-01-01T00:00:00Z"))
         let bytes = MemberStateCodec.encode(member)

@@ -1,0 +1,155 @@
+import CampaignDomain
+import CampaignWorker
+import Kafka
+import TestSupport
+import Testing
+
+/// The changelog, restore and the transaction error paths, on librdkafka's mock cluster.
+///
+/// The mock keeps no transactional offsets and writes no transaction markers, so what exactly-once promises end to
+/// end is checked by the drills against a real broker (README "Drills"); these tests check the worker's side: what it
+/// writes to the changelog, that it restores from it, and that every kind of transaction error is recovered from.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ExactlyOnceTests {
+    static let plans = [
+        PlanFactory.birthday(trigger: #"{"type":"birthday","at":"09:00"}"#),
+        PlanFactory.plan(#"{"id":"win-back","trigger":{"type":"dormancy","inactiveDays":[30],"at":"09:00"},"actions":[{"type":"coupon","template":"COMEBACK-20","validDays":14}]}"#),
+    ]
+    static let start = Instant.at("2026-03-01T00:00:00Z")
+
+    /// Mock request-error injection: Kafka API keys and error codes (rd_kafka_resp_err_t).
+    enum API {
+        static let endTxn: Int16 = 26
+        static let txnOffsetCommit: Int16 = 28
+    }
+    enum Code {
+        static let coordinatorNotAvailable: Int32 = 15
+        static let illegalGeneration: Int32 = 22
+        static let producerFenced: Int32 = 90
+    }
+
+    @Test func refusesAChangelogWithAnotherPartitionCount() throws {
+        let cluster = try MockKafkaCluster(brokers: 1, logHandler: { _, _, _ in })
+        var config = WorkerConfig()
+        config.kafka = ["bootstrap.servers": cluster.bootstrapServers]
+        config.groupID = "co-partitioning"
+        try cluster.createTopic("member-activity", partitions: 3)
+        try cluster.createTopic(config.changelogTopic, partitions: 2)
+        let worker = Worker(config: config, plans: Self.plans, clock: ManualClock(Self.start), logger: Logger(minimumLevel: .error))
+        let failure = try #require(throws: Worker.Failure.self) { try worker.run(until: StopSignal()) }
+        guard case .changelogNotCoPartitioned(let changelog, let partitions, let inputPartitions) = failure else {
+            Issue.record("expected changelogNotCoPartitioned, got \(failure)")
+            return
+        }
+        #expect(changelog == "co-partitioning-member-state-changelog")
+        #expect((partitions, inputPartitions) == (2, 3))
+        #expect(failure.description.contains("must be co-partitioned"))
+    }
+
+    @Test func changelogRecordsEveryChangedMemberAtTheInputPartitionAndTombstonesErasure() throws {
+        var events = EventFactory()
+        let harness = try WorkerHarness(plans: Self.plans, start: Self.start)
+        try harness.produce([
+            events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-12"),
+            events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00"),
+            events.enrolled("m-3", at: "2026-03-01T08:00:00+08:00"),
+        ])
+        try harness.waitForConsumed(3)
+        try harness.produce([events.event("member.erased", "m-2", at: "2026-03-01T09:00:00+08:00")])
+        try harness.waitForConsumed(4)
+        try harness.waitUntil("the erasure is committed", timeout: 20) { harness.worker.statistics.snapshot.changelogRecords >= 4 }
+
+        let inputPartition = Dictionary(
+            try harness.read(harness.config.topics.activity[0], atLeast: 4).map { (String(decoding: $0.key ?? [], as: UTF8.self), $0.partition) },
+            uniquingKeysWith: { first, _ in first })
+        var latest: [String: ConsumerRecord] = [:]
+        for record in try harness.read(harness.config.changelogTopic, atLeast: 4) {
+            let key = String(decoding: record.key ?? [], as: UTF8.self)
+            latest[key] = record
+            #expect(record.partition == inputPartition[key], "the changelog record of \(key) is at its input partition")
+        }
+        #expect(Set(latest.keys) == ["m-1", "m-2", "m-3"])
+        let member = try MemberStateCodec.decode(try #require(latest["m-1"]?.value))
+        #expect(member.id == "m-1")
+        #expect(member.birthday == Birthday(year: 1990, month: 3, day: 12))
+        #expect(latest["m-2"]?.value == nil, "erasure leaves a tombstone")
+        #expect(latest["m-3"]?.value != nil)
+    }
+
+    @Test func restartRestoresStateAndFiresNothingTwice() throws {
+        var events = EventFactory()
+        let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1)
+        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
+        try harness.waitForConsumed(1)
+        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))  // the birthday (09:00 Shanghai) is due
+        try harness.waitForProduced(.couponJobs, atLeast: 1)
+        let commits = harness.worker.statistics.snapshot.commits
+        try harness.waitUntil("the firing is committed", timeout: 20) { harness.worker.statistics.snapshot.commits > commits }
+
+        try harness.restart()
+        #expect(harness.worker.statistics.snapshot.restoredMembers == 1)
+        #expect(harness.worker.statistics.isReady)
+        // The mock keeps no transactional offsets, so the new worker reads the input again from the start: the
+        // restored duplicate memory recognises the enrolment, and the restored occurrence log the birthday.
+        try harness.waitForConsumed(1)
+        #expect(harness.worker.statistics.snapshot.duplicates == 1)
+        // Dormancy: 30 member-local days after the enrolment, at 09:00, from restored state only.
+        harness.clock.set(Instant.at("2026-03-31T02:00:00Z"))
+        try harness.waitForProduced(.couponJobs, atLeast: 1)
+        let coupons = try harness.read("coupon-jobs", partitions: 1, atLeast: 2).compactMap { record in
+            record.value.flatMap { try? JSONParser.parse($0) }?.objectValue?.string("plan.id")
+        }
+        #expect(coupons.sorted() == ["birthday-gold", "win-back"])
+        #expect(harness.worker.statistics.snapshot.produced[.couponJobs] == 1, "the restarted worker fired only the dormancy")
+    }
+
+    @Test func abortableTransactionErrorRollsBackRewindsAndRedoes() throws {
+        var events = EventFactory()
+        let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1)
+        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
+        try harness.waitUntil("a commit", timeout: 20) { harness.worker.statistics.snapshot.commits >= 1 }
+        // The group generation moved on (a rebalance): the next transaction's offsets are refused and it must abort.
+        harness.cluster.pushRequestErrors(apiKey: API.txnOffsetCommit, errors: [Code.illegalGeneration])
+        try harness.produce([events.event("member.activity", "m-1", at: "2026-03-01T09:00:00+08:00")])
+        try harness.waitUntil("the batch was rolled back", timeout: 30) { harness.worker.statistics.snapshot.rewinds >= 1 }
+        let commits = harness.worker.statistics.snapshot.commits
+        try harness.waitUntil("the redone batch is committed", timeout: 30) { harness.worker.statistics.snapshot.commits > commits }
+        #expect(harness.worker.statistics.snapshot.clientRestarts == 0)
+        // Work goes on: the birthday still fires.
+        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))
+        try harness.waitForProduced(.couponJobs, atLeast: 1)
+        #expect(harness.isWorkerRunning)
+    }
+
+    @Test func retriableCommitErrorsAreRetriedWithoutLosingTheBatch() throws {
+        var events = EventFactory()
+        let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1)
+        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
+        try harness.waitUntil("a commit", timeout: 20) { harness.worker.statistics.snapshot.commits >= 1 }
+        harness.cluster.pushRequestErrors(
+            apiKey: API.endTxn, errors: [Code.coordinatorNotAvailable, Code.coordinatorNotAvailable, Code.coordinatorNotAvailable])
+        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))
+        try harness.waitForProduced(.couponJobs, atLeast: 1)
+        let commits = harness.worker.statistics.snapshot.commits
+        try harness.waitUntil("the firing is committed", timeout: 30) { harness.worker.statistics.snapshot.commits > commits }
+        #expect(harness.worker.statistics.snapshot.rewinds == 0)
+        #expect(harness.worker.statistics.snapshot.clientRestarts == 0)
+        #expect(harness.worker.statistics.snapshot.produced[.couponJobs] == 1)
+        #expect(harness.isWorkerRunning)
+    }
+
+    @Test func fencedProducerRecreatesTheClientPairAndCarriesOn() throws {
+        var events = EventFactory()
+        let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1)
+        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
+        try harness.waitUntil("a commit", timeout: 20) { harness.worker.statistics.snapshot.commits >= 1 }
+        // Another producer took over this transactional.id: a fatal error for this one.
+        harness.cluster.pushRequestErrors(apiKey: API.endTxn, errors: [Code.producerFenced])
+        try harness.produce([events.event("member.activity", "m-1", at: "2026-03-01T09:00:00+08:00")])
+        try harness.waitUntil("the client pair was recreated", timeout: 30) { harness.worker.statistics.snapshot.clientRestarts >= 1 }
+        try harness.waitUntil("the new pair owns partitions and is ready", timeout: 30) { harness.worker.statistics.isReady && !harness.worker.statistics.snapshot.assignedPartitions.isEmpty }
+        #expect(harness.worker.statistics.snapshot.restoredMembers >= 1)
+        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))
+        try harness.waitForProduced(.couponJobs, atLeast: 1)
+        #expect(harness.isWorkerRunning)
+    }
+}
