@@ -23,6 +23,9 @@ struct Drill {
     var seed: UInt64
     /// Wall seconds after the anchor, and what happens then.
     var schedule: [(at: Double, action: Action)]
+    /// Whether workers get their instance name as `instanceId` (static membership). Replicas that are stopped for
+    /// good leave the group only as dynamic members: tansu 0.6 never expires a static member that stopped.
+    var staticMembership = true
 
     var killPoints: Int { schedule.filter { if case .killAndRestart = $0.action { true } else { false } }.count }
 }
@@ -87,8 +90,8 @@ struct DrillRunner {
         var crashed = 0
         func start(_ instance: String) throws {
             workers[instance] = try WorkerProcess(
-                instance: instance, executable: workerExecutable, config: configPath, clock: timeline,
-                log: directory.appendingPathComponent("\(instance).log"))
+                instance: drill.staticMembership ? instance : nil, executable: workerExecutable, config: configPath,
+                clock: timeline, log: directory.appendingPathComponent("\(instance).log"))
         }
         var schedule = drill.schedule.sorted { $0.at < $1.at }
         var nextEvent = 0

@@ -28,7 +28,7 @@ enum DrillPlan {
                 schedule: [
                     (0, .start("worker-1")), (20, .start("worker-2")), (20.5, .start("worker-3")), (55, .stop("worker-3")),
                     (85, .stop("worker-2")),
-                ]),
+                ], staticMembership: false),
             Drill(
                 name: "broker-pause", days: 4, members: 60, clockRate: 3600, seed: seed &+ 2,
                 schedule: [(0, .start("worker-1")), (0.5, .start("worker-2")), (30, .pauseBroker(seconds: 10))]),

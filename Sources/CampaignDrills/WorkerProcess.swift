@@ -3,21 +3,19 @@ import Foundation
 
 /// One `campaign-worker run` process of a drill, on the drill's shared virtual timeline.
 final class WorkerProcess {
-    let instance: String
     private let process = Process()
     /// Whether the drill ended it on purpose (kill -9 or SIGTERM); any other exit is a failure.
     private(set) var endedOnPurpose = false
 
-    /// Starts the worker; its standard error (JSON log lines) goes to `log`.
-    init(instance: String, executable: String, config: String, clock: VirtualTimeline, log: URL) throws {
-        self.instance = instance
+    /// Starts the worker, as static member `instance` when given; its standard error (JSON log lines) goes to `log`.
+    init(instance: String?, executable: String, config: String, clock: VirtualTimeline, log: URL) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "run", "--config", config, "--virtual-clock", clock.start.rfc3339, "--clock-rate", String(clock.rate),
             "--clock-anchor", clock.anchor.rfc3339,
         ]
         var environment = ProcessInfo.processInfo.environment
-        environment["CAMPAIGN_WORKER_INSTANCE_ID"] = instance
+        environment["CAMPAIGN_WORKER_INSTANCE_ID"] = instance ?? ""
         process.environment = environment
         if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)

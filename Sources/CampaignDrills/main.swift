@@ -5,6 +5,7 @@ import Foundation
 let usage = """
     Usage: campaign-drills --bootstrap HOST:PORT [--mode short|full] [--worker PATH] [--broker-pid PID]
                            [--work-dir DIR] [--seed N] [--report FILE] [--only DRILL[,DRILL]]
+           campaign-drills --bootstrap HOST:PORT --inspect-changelog TOPIC --member ID
     """
 
 var options: [String: String] = ["mode": "short", "worker": ".build/debug/campaign-worker", "seed": "20260101"]
@@ -21,6 +22,15 @@ guard let bootstrap = options["bootstrap"], let mode = options["mode"], ["short"
 else {
     FileHandle.standardError.write(Data("campaign-drills: missing --bootstrap or bad --mode/--seed\n\(usage)\n".utf8))
     exit(2)
+}
+if let topic = options["inspect-changelog"], let member = options["member"] {
+    do {
+        try ChangelogInspector.print(bootstrap: bootstrap, topic: topic, member: member)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("campaign-drills: \(error)\n".utf8))
+        exit(1)
+    }
 }
 let workDirectory = URL(fileURLWithPath: options["work-dir"] ?? NSTemporaryDirectory()).appendingPathComponent("campaign-drills")
 let runner = DrillRunner(

@@ -32,6 +32,8 @@ public struct PartitionStore: Sendable {
         if isDuplicate(event) { return .duplicate }
         let memberID = event.subject
         if case .erased = event.payload {
+            // What fell due before the erasure still fires first, as it does for any other event (and in `simulate`).
+            processMember(memberID, now: now, engine: engine, traceparent: nil, into: &out)
             // Forget everything: state, duplicate memory, pending timers (their heap entries go stale).
             noteChange(memberID)
             members[memberID] = nil

@@ -39,6 +39,19 @@ import Testing
         #expect(store.pendingChanges() == [MemberChange(memberID: "m-1", state: nil)])
     }
 
+    @Test mutating func anErasureAppliedLateStillFiresWhatWasDueBeforeIt() {
+        // A worker catching up (after a restart or a rebalance) applies the erasure after the birthday's fire time:
+        // the birthday fell due first, so it fires first, as `simulate` does.
+        var store = PartitionStore()
+        var out: [OutputRecord] = []
+        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"), now: "2026-03-01T00:00:00Z", into: &out)
+        store.checkpoint()
+        apply(&store, events.event("member.erased", "m-1", at: "2026-03-02T09:30:00+08:00"), now: "2026-03-02T03:00:00Z", into: &out)
+        #expect(out.filter { $0.role == .couponJobs }.count == 1)
+        #expect(store.member("m-1") == nil)
+        #expect(store.pendingChanges() == [MemberChange(memberID: "m-1", state: nil)])
+    }
+
     @Test mutating func aMemberCreatedAndErasedBetweenCheckpointsNeedsNoRecord() {
         var store = PartitionStore()
         var out: [OutputRecord] = []
