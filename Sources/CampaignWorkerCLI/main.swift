@@ -51,13 +51,28 @@ func loadPlans(_ path: String) -> [Plan] {
 }
 
 /// Turns SIGINT and SIGTERM into a clean stop: finish the batch, commit, leave the group.
-func installStopSignals(_ stop: StopSignal) -> [any DispatchSourceSignal] {
+func installStopSignals(_ stop: StopSignal, onStop: @escaping @Sendable () -> Void = {}) -> [any DispatchSourceSignal] {
     [SIGINT, SIGTERM].map { number in
         signal(number, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { stop.stop() }
+        source.setEventHandler {
+            onStop()
+            stop.stop()
+        }
         source.resume()
         return source
+    }
+}
+
+/// Serves /metrics, /healthz and /readyz at `http.listen`; exits 1 when the address cannot be used.
+func startOperationsServer(config: WorkerConfig, worker: Worker, logger: Logger) -> HTTPServer {
+    guard let address = ListenAddress(config.httpListen) else { fail("http.listen must be HOST:PORT, not \(config.httpListen)", code: 1) }
+    do {
+        let server = try HTTPServer(address: address, logger: logger, handler: OperationsEndpoints(worker: worker).respond)
+        server.start()
+        return server
+    } catch {
+        fail(error.description, code: 1)
     }
 }
 
@@ -124,14 +139,17 @@ do {
             clock = SystemClock()
         }
         let stop = StopSignal()
-        let signals = installStopSignals(stop)
         let logger = Logger()
+        let worker = Worker(config: config, plans: plans, clock: clock, logger: logger)
+        let signals = installStopSignals(stop) { worker.health.stopping() }
+        let server = startOperationsServer(config: config, worker: worker, logger: logger)
         do {
-            try Worker(config: config, plans: plans, clock: clock, logger: logger).run(until: stop)
+            try worker.run(until: stop)
         } catch {
             logger.error("worker.failed", [("error", .string(error.description))])
             exit(1)
         }
+        server.stop()
         withExtendedLifetime(signals) {}
 
     case "demo":

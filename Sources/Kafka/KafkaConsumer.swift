@@ -15,10 +15,12 @@ public final class KafkaConsumer: Sendable {
     ///
     /// Defaults unless overridden: partition.assignment.strategy=cooperative-sticky,
     /// enable.auto.commit=false, enable.auto.offset.store=false, auto.offset.reset=earliest.
-    /// `group.id` is required. `logHandler` receives librdkafka's log lines instead of stderr.
-    public init(properties: [String: String], topics: [String], logHandler: KafkaLogHandler? = nil)
-        throws(KafkaError)
-    {
+    /// `group.id` is required. `logHandler` receives librdkafka's log lines instead of stderr;
+    /// `statisticsHandler` receives the statistics JSON every `statistics.interval.ms`, inside `poll`.
+    public init(
+        properties: [String: String], topics: [String], logHandler: KafkaLogHandler? = nil,
+        statisticsHandler: KafkaStatisticsHandler? = nil
+    ) throws(KafkaError) {
         let operation = "create consumer"
         guard let groupID = properties["group.id"], !groupID.isEmpty else {
             throw KafkaError(
@@ -35,8 +37,10 @@ public final class KafkaConsumer: Sendable {
                 "auto.offset.reset": "earliest",
             ])
         conf.installRebalance()
+        if statisticsHandler != nil { conf.installStatistics() }
         client = try RDKafkaClient(
-            type: RD_KAFKA_CONSUMER, conf: conf, context: RDKafkaCallbackContext(logHandler: logHandler))
+            type: RD_KAFKA_CONSUMER, conf: conf,
+            context: RDKafkaCallbackContext(logHandler: logHandler, statisticsHandler: statisticsHandler))
 
         // Route the main queue (rebalance callbacks, errors) to rd_kafka_consumer_poll.
         let forwarded = rd_kafka_poll_set_consumer(client.handle)

@@ -48,11 +48,10 @@ struct ConfigReader {
         if let http = root["http"], let object = object(http, "$.http") {
             keys(object, "$.http", ["listen"])
             if let listen = string(object, "listen", "$.http") {
-                let parts = listen.split(separator: ":")
-                if parts.count >= 2, let port = Int(parts.last!), (0...65535).contains(port) {
+                if ListenAddress(listen) != nil {
                     config.httpListen = listen
                 } else {
-                    fail("$.http.listen", "must be HOST:PORT such as 0.0.0.0:9464, not \(listen)")
+                    fail("$.http.listen", "must be HOST:PORT such as 0.0.0.0:9464 or [::]:9464, not \(listen)")
                 }
             }
         }

@@ -11,7 +11,7 @@ public struct WorkerConfig: Sendable {
     public var topics = Topics()
     /// A plan file or a directory of plan files.
     public var plansPath: String?
-    /// Where `/metrics`, `/healthz` and `/readyz` will be served (accepted and validated; served in a later release).
+    /// Where `run` serves `/metrics`, `/healthz` and `/readyz` (`HOST:PORT`, see `ListenAddress`).
     public var httpListen = "0.0.0.0:9464"
     public var programme = Programme()
     /// How often processed input offsets are committed (after the jobs they caused are delivered).

@@ -13,12 +13,19 @@ public final class Worker: Sendable {
     public let clock: any WorkerClock
     public let logger: Logger
     public let statistics = WorkerStatistics()
+    /// Prometheus metrics (served at `/metrics`).
+    public let metrics = WorkerMetrics()
+    /// Liveness and readiness (served at `/healthz` and `/readyz`).
+    public let health = WorkerHealth()
 
     public init(config: WorkerConfig, plans: [Plan], clock: any WorkerClock, logger: Logger) {
         self.config = config
-        self.engine = config.engine(plans: plans)
+        // Decision records are always built, since the metrics count them; with topics.decisions null the loop drops them.
+        self.engine = config.engine(plans: plans).withDecisions()
         self.clock = clock
         self.logger = logger
+        metrics.plansLoaded(engine.plans, rejected: 0, source: "files")
+        metrics.collect(from: statistics)
     }
 
     /// Errors that stop the worker, each saying what to do.
@@ -50,7 +57,10 @@ public final class Worker: Sendable {
             var consumerProperties = clientProperties
             consumerProperties["group.id"] = config.groupID
             if let instanceID = config.instanceID { consumerProperties["group.instance.id"] = instanceID }
-            let consumer = try KafkaConsumer(properties: consumerProperties, topics: config.topics.activity, logHandler: kafkaLogHandler)
+            consumerProperties["statistics.interval.ms"] = consumerProperties["statistics.interval.ms"] ?? WorkerMetrics.statisticsIntervalMillis
+            let consumer = try KafkaConsumer(
+                properties: consumerProperties, topics: config.topics.activity, logHandler: kafkaLogHandler,
+                statisticsHandler: metrics.consumerStatistics)
             logger.info("worker.started", [
                 ("groupId", .string(config.groupID)), ("topics", .strings(config.topics.activity)),
                 ("plans", .strings(engine.plans.map(\.id))), ("processingGuarantee", .string(config.processingGuarantee.rawValue)),

@@ -34,13 +34,16 @@ struct WorkerLoop {
             switch engine.decode(input) {
             case .failure(let reason):
                 dead += 1
+                worker.metrics.deadLettered(reason.code)
                 out.append(input.deadLetter(reason))
                 worker.logger.warning("record.dead_lettered", [
                     ("topic", .string(record.topic)), ("partition", .int(Int(record.partition))), ("offset", .int(Int(record.offset))),
                     ("reason", .string(reason.code.rawValue)),
                 ])
             case .success(let event):
-                switch stores[record.partition, default: PartitionStore()].apply(event, now: now, engine: engine, into: &out) {
+                let outcome = stores[record.partition, default: PartitionStore()].apply(event, now: now, engine: engine, into: &out)
+                worker.metrics.consumed(event, outcome)
+                switch outcome {
                 case .applied: applied += 1
                 case .duplicate: duplicates += 1
                 case .ignoredUnknownType: ignored += 1
@@ -52,6 +55,7 @@ struct WorkerLoop {
         for partition in stores.keys.sorted() {
             stores[partition]!.fireDue(now: now, engine: engine, into: &out)
         }
+        worker.metrics.emitted(out, topics: worker.config.topics)
         var produced: [OutputRole: Int] = [:]
         for record in out {
             guard let topic = worker.config.topics.topic(for: record.role) else { continue }
@@ -72,6 +76,8 @@ struct WorkerLoop {
             $0.deadLettered += dead
             for (role, count) in produced { $0.produced[role, default: 0] += count }
         }
+        worker.metrics.observe(stores: stores)
+        worker.health.beat()
         if !pending.isEmpty, ContinuousClock.now - lastCommit >= .milliseconds(worker.config.commitIntervalMillis) {
             try commit()
         }
@@ -93,6 +99,7 @@ struct WorkerLoop {
         for event in consumer.takeRebalanceEvents() {
             switch event {
             case .assigned(let partitions):
+                worker.health.joinedGroup()
                 assigned.formUnion(partitions)
                 for partition in partitions where stores[partition.partition] == nil {
                     stores[partition.partition] = PartitionStore()

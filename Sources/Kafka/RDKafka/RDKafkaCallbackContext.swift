@@ -21,12 +21,15 @@ final class RDKafkaCallbackContext: Sendable {
 
     /// Where librdkafka log lines go; nil keeps librdkafka's default logger (stderr).
     let logHandler: KafkaLogHandler?
+    /// Where librdkafka's statistics JSON goes; nil when statistics are not wanted.
+    let statisticsHandler: KafkaStatisticsHandler?
     private let delivery = Mutex(DeliveryState())
     private let rebalanceEvents = Mutex<[RebalanceEvent]>([])
     private let errors = Mutex(ErrorState())
 
-    init(logHandler: KafkaLogHandler?) {
+    init(logHandler: KafkaLogHandler?, statisticsHandler: KafkaStatisticsHandler? = nil) {
         self.logHandler = logHandler
+        self.statisticsHandler = statisticsHandler
     }
 
     /// The pointer to register with `rd_kafka_conf_set_opaque` (unretained; see the type's doc).
