@@ -9,6 +9,7 @@ let usage = """
       campaign-worker run --config FILE [--virtual-clock V0 --clock-rate R [--clock-anchor W0]]
       campaign-worker demo [--members N] [--year-seconds S] [--quiet]
       campaign-worker plans validate PATH
+      campaign-worker config check --config FILE
       campaign-worker simulate [--config FILE] --plans PATH --events FILE [--from T] [--until T] [--out FILE]
       campaign-worker help
 
@@ -101,6 +102,17 @@ do {
             print("\(result.errors.count) error(s); \(result.plans.count) plan(s) valid")
             exit(1)
         }
+
+    case "config":
+        let parsed = try Arguments(arguments.dropFirst(), valued: ["config"])
+        guard parsed.positional == ["check"] else { throw Arguments.UsageError(description: "usage: campaign-worker config check --config FILE") }
+        let path = try parsed.required("config")
+        let report = ConfigCheck(configPath: path, environment: ProcessInfo.processInfo.environment).run()
+        if let effective = report.effectiveConfig { print(effective, terminator: "") }
+        for note in report.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        for problem in report.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
+        guard report.isValid else { fail("\(report.problems.count) problem(s) in the configuration from \(path)", code: 1) }
+        FileHandle.standardError.write(Data("configuration OK: run can start with \(path)\n".utf8))
 
     case "simulate":
         let parsed = try Arguments(arguments.dropFirst(), valued: ["config", "plans", "events", "from", "until", "out"])

@@ -22,7 +22,8 @@ struct ConfigReader {
                 case .string(let text): config.kafka[member.key] = text
                 case .number(let text): config.kafka[member.key] = text
                 case .bool(let flag): config.kafka[member.key] = flag ? "true" : "false"
-                default: fail("$.kafka.\(member.key)", "librdkafka properties are strings, numbers or booleans, not \(member.value.typeName)")
+                case .object(let reference): readKafkaReference(reference, property: member.key, into: &config)
+                default: fail("$.kafka.\(member.key)", "librdkafka properties are strings, numbers, booleans or {\"file\": PATH} / {\"env\": NAME} references, not \(member.value.typeName)")
                 }
             }
         }

@@ -4,6 +4,8 @@ import CampaignDomain
 public struct WorkerConfig: Sendable {
     /// librdkafka properties passed through as they are (`bootstrap.servers`, `security.protocol`, `sasl.*`, …).
     public var kafka: [String: String] = ["bootstrap.servers": "localhost:9092"]
+    /// `kafka` properties whose values come from a file or an environment variable, resolved by `load`.
+    public var kafkaReferences: [String: SecretReference] = [:]
     public var groupID = "campaign-worker"
     /// Static group membership (`group.instance.id`), e.g. the pod name.
     public var instanceID: String?

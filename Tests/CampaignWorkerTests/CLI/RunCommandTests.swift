@@ -26,12 +26,10 @@ import Testing
             try cluster.createTopic(topic, partitions: 2)
         }
         let port = try Self.freePort()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let configPath = directory.appendingPathComponent("worker.json").path
-        try #"{"groupId":"cli-run","topics":{"plans":null},"http":{"listen":"127.0.0.1:\#(port)"},"plans":{"path":"\#(Self.repositoryRoot)/examples/plans"}}"#
-            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let directory = try TemporaryDirectory()
+        let configPath = try directory.write(
+            "worker.json",
+            #"{"groupId":"cli-run","topics":{"plans":null},"http":{"listen":"127.0.0.1:\#(port)"},"plans":{"path":"\#(Self.repositoryRoot)/examples/plans"}}"#)
 
         let worker = try CLIProcess(
             ["run", "--config", configPath],
