@@ -2,7 +2,7 @@
 SWIFT ?= swift
 export PKG_CONFIG_PATH := /usr/local/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test deploy-check demo clean
 
 all: build
 
@@ -14,10 +14,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## test: build and run every test suite.
+## test: build and run every test suite, then the static checks of deploy/.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	@$(MAKE) --no-print-directory deploy-check
+
+## deploy-check: YAML parses and deploy/ (Kubernetes, compose, Dockerfile) and docs/asyncapi.yaml agree (needs PyYAML).
+deploy-check:
+	@scripts/ensure-python-yaml.sh
+	python3 scripts/check-deploy.py
 
 ## demo: the worker on an embedded mock Kafka cluster with sample plans and synthetic members.
 demo: deps
