@@ -88,8 +88,12 @@ public final class WorkerHarness {
     }
 
     /// Reads a job or decision topic once it holds at least `count` records and parses each value.
+    ///
+    /// Every record must match its published JSON Schema (`schemas/`), so each integration test checks the contract too.
     public func readObjects(_ topic: String, atLeast count: Int = 0) throws -> [JSONObject] {
-        try read(topic, atLeast: count).compactMap { record in record.value.flatMap { try? JSONParser.parse($0) }?.objectValue }
+        let objects = try read(topic, atLeast: count).compactMap { record in record.value.flatMap { try? JSONParser.parse($0) }?.objectValue }
+        for object in objects { try ContractSchemas.checkOutput(object) }
+        return objects
     }
 
     public func waitUntil(_ what: String, timeout: Double, _ condition: () -> Bool) throws {
