@@ -20,7 +20,11 @@ public final class WorkerHarness {
     }
 
     /// Starts the worker with `plans`, `partitions` per topic, the clock at `start`, and waits until it owns partitions.
-    public init(plans: [Plan], start: Instant, partitions: Int = 3, configure: (inout WorkerConfig) -> Void = { _ in }) throws {
+    /// `logger` receives the worker's log lines (errors only, to standard error, unless given).
+    public init(
+        plans: [Plan], start: Instant, partitions: Int = 3, logger: Logger = Logger(minimumLevel: .error),
+        configure: (inout WorkerConfig) -> Void = { _ in }
+    ) throws {
         let silent: KafkaLogHandler = { _, _, _ in }
         cluster = try MockKafkaCluster(brokers: 1, logHandler: silent)
         cluster.setGroupInitialRebalanceDelay(.milliseconds(50))
@@ -35,7 +39,7 @@ public final class WorkerHarness {
         }
         self.config = config
         clock = ManualClock(start)
-        worker = Worker(config: config, plans: plans, clock: clock, logger: Logger(minimumLevel: .error))
+        worker = Worker(config: config, plans: plans, clock: clock, logger: logger)
         producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logHandler: silent)
         let worker = self.worker, stop = self.stop, failure = self.failure
         thread = Thread {
