@@ -3,11 +3,7 @@ import Foundation
 
 /// The repository's JSON Schemas (`schemas/`), and which one each kind of record must match.
 public enum ContractSchemas {
-    /// The repository root, found from this file's place in `Sources/TestSupport`.
-    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-
-    public static let validator = JSONSchemaValidator(directory: repositoryRoot + "/schemas")
+    public static let validator = JSONSchemaValidator(directory: Repository.root + "/schemas")
 
     /// The schema file for a job or decision, by its `schema` member.
     public static let outputSchemas = [

@@ -1,4 +1,5 @@
 import CampaignDomain
+import Kafka
 
 /// The consumer lag per partition, read from librdkafka's statistics JSON (`statistics.interval.ms`).
 ///
@@ -6,19 +7,7 @@ import CampaignDomain
 /// fetches (`desired`) with a known lag (librdkafka writes -1 when it has no committed offset or high watermark yet).
 public struct ConsumerLagStatistics: Sendable, Equatable {
     /// Messages between the committed offset and the high watermark (the last stable offset under read_committed).
-    public var lag: [PartitionKey: Int64]
-
-    public struct PartitionKey: Sendable, Hashable, Comparable {
-        public var topic: String
-        public var partition: Int32
-
-        public init(topic: String, partition: Int32) {
-            self.topic = topic
-            self.partition = partition
-        }
-
-        public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition) }
-    }
+    public var lag: [TopicPartition: Int64]
 
     /// Parses the statistics JSON; nil when it is not the object librdkafka documents.
     public init?(json: [UInt8]) {
@@ -33,7 +22,7 @@ public struct ConsumerLagStatistics: Sendable, Equatable {
                     stats["desired"]?.boolValue ?? true,
                     let lag = stats["consumer_lag"]?.intValue, lag >= 0
                 else { continue }
-                self.lag[PartitionKey(topic: topic, partition: partition)] = Int64(lag)
+                self.lag[TopicPartition(topic: topic, partition: partition)] = Int64(lag)
             }
         }
     }

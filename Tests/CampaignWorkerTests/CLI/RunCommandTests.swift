@@ -8,8 +8,6 @@ import Testing
 
 /// `campaign-worker run` as a child process against a mock cluster in this process: HTTP endpoints and SIGTERM.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct RunCommandTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
 
     /// A port that was free a moment ago (the child binds it).
     static func freePort() throws -> Int {
@@ -29,7 +27,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let configPath = try directory.write(
             "worker.json",
-            #"{"groupId":"cli-run","topics":{"plans":null},"http":{"listen":"127.0.0.1:\#(port)"},"plans":{"path":"\#(Self.repositoryRoot)/examples/plans"}}"#)
+            #"{"groupId":"cli-run","topics":{"plans":null},"http":{"listen":"127.0.0.1:\#(port)"},"plans":{"path":"\#(Repository.root)/examples/plans"}}"#)
 
         let worker = try CLIProcess(
             ["run", "--config", configPath],

@@ -5,9 +5,7 @@ import TestSupport
 import Testing
 
 @Suite struct ConfigCheckTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    static let plans = repositoryRoot + "/examples/plans"
+    static let plans = Repository.root + "/examples/plans"
 
     /// A SASL_SSL configuration as Confluent Cloud or Amazon MSK need it, with the password in a mounted secret file.
     static func saslSSL(_ directory: TemporaryDirectory, password: String) throws -> String {

@@ -7,7 +7,7 @@ import Testing
 /// The JSON Schemas in schemas/ against the examples in the docs and the repository, the worker's real output, and
 /// the decoder and plan validator that enforce the same contract in code.
 @Suite struct ContractSchemaTests {
-    static let root = ContractSchemas.repositoryRoot
+    static let root = Repository.root
 
     /// Markdown files whose ```json examples must be valid and match their schema (or the config parser).
     static func documents() throws -> [String] {

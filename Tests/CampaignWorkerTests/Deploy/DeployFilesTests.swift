@@ -1,19 +1,18 @@
 import CampaignDomain
 import CampaignWorker
 import Foundation
+import TestSupport
 import Testing
 
 /// The config and plan files deploy/ ships (the Kubernetes ConfigMaps are generated from them, compose mounts them)
 /// pass the worker's own config check and plan validator. scripts/check-deploy.py checks the manifests around them.
 @Suite struct DeployFilesTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    static let plans = repositoryRoot + "/deploy/k8s/plans"
+    static let plans = Repository.root + "/deploy/k8s/plans"
 
     @Test func theKubernetesConfigPassesConfigCheckWithItsSecretsSupplied() throws {
         // In the pod, KAFKA_USERNAME comes from the Secret and the password file is mounted; here the override stands in.
         let report = ConfigCheck(
-            configPath: Self.repositoryRoot + "/deploy/k8s/config/worker.json",
+            configPath: Repository.root + "/deploy/k8s/config/worker.json",
             environment: [
                 "KAFKA_USERNAME": "campaign-worker", "CAMPAIGN_WORKER_KAFKA_SASL_PASSWORD": "not-the-real-one",
                 "CAMPAIGN_WORKER_INSTANCE_ID": "campaign-worker-0", "CAMPAIGN_WORKER_PLANS_PATH": Self.plans,
@@ -27,7 +26,7 @@ import Testing
 
     @Test func theComposeConfigPassesConfigCheck() {
         let report = ConfigCheck(
-            configPath: Self.repositoryRoot + "/deploy/compose/worker.json", environment: ["CAMPAIGN_WORKER_PLANS_PATH": Self.plans]
+            configPath: Repository.root + "/deploy/compose/worker.json", environment: ["CAMPAIGN_WORKER_PLANS_PATH": Self.plans]
         ).run()
         #expect(report.problems == [])
     }
@@ -40,7 +39,7 @@ import Testing
 
     @Test func theFileReferencesOfTheKubernetesConfigPointIntoTheSecretMount() throws {
         // Read without resolving: the password must come from the mounted Secret, never from the file itself.
-        let data = try #require(FileManager.default.contents(atPath: Self.repositoryRoot + "/deploy/k8s/config/worker.json"))
+        let data = try #require(FileManager.default.contents(atPath: Repository.root + "/deploy/k8s/config/worker.json"))
         let config = try WorkerConfig.parse(Array(data), source: "worker.json")
         #expect(config.kafkaReferences == ["sasl.password": .file("/run/secrets/kafka/password"), "sasl.username": .environment("KAFKA_USERNAME")])
         #expect(config.kafka["sasl.password"] == nil)

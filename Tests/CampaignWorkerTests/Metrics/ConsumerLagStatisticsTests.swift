@@ -1,4 +1,5 @@
 import CampaignWorker
+import Kafka
 import Testing
 
 @Suite struct ConsumerLagStatisticsTests {
@@ -16,8 +17,8 @@ import Testing
     @Test func readsTheLagOfFetchedPartitionsWithAKnownLag() throws {
         let parsed = try #require(ConsumerLagStatistics(json: Array(Self.statistics.utf8)))
         #expect(parsed.lag == [
-            .init(topic: "member-activity", partition: 0): 4,
-            .init(topic: "pos-activity", partition: 0): 0,
+            TopicPartition(topic: "member-activity", partition: 0): 4,
+            TopicPartition(topic: "pos-activity", partition: 0): 0,
         ])
     }
 
