@@ -87,15 +87,15 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting, closes every connection and waits for the server thread to end. Idempotent.
     public func stop() {
-        let wasRunning = state.withLock { phase in
-            defer { if phase == .running { phase = .stopping } }
-            return phase == .running
+        let running = state.withLock { phase in
+            guard phase == .running else { return false }
+            phase = .stopping
+            // Under the lock: the server thread closes this descriptor under the same lock when it ends.
+            var byte: UInt8 = 1
+            _ = Glibc.write(wake.write, &byte, 1)
+            return true
         }
-        guard wasRunning else { return }
-        var byte: UInt8 = 1
-        _ = Glibc.write(wake.write, &byte, 1)
-        finished.wait()
-        state.withLock { $0 = .stopped }
+        if running { finished.wait() }
     }
 
     // MARK: Sockets
@@ -198,7 +198,10 @@ public final class HTTPServer: Sendable {
             for connection in connections { close(connection.fd) }
             close(listener)
             close(wake.read)
-            close(wake.write)
+            state.withLock { phase in
+                close(wake.write)
+                phase = .stopped
+            }
         }
         while true {
             var fds = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
