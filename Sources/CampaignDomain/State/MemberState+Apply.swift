@@ -14,11 +14,13 @@ extension MemberState {
         case .orderCompleted(let order):
             orderCount += 1
             lifetimeSpend = lifetimeSpend + order.amount
+            periodSpend.add(order.amount, on: zone(programme: programme).localDate(of: time))
             if let earned = order.pointsEarned {
                 points.add(earned, expiresAt: programme.pointsExpiry.expiry(earnedAt: time, programmeZone: programme.timeZone))
             }
         case .orderReversed(let order):
             lifetimeSpend = max(.zero, lifetimeSpend - order.amount)
+            periodSpend.add(.zero - order.amount, on: zone(programme: programme).localDate(of: time))
             points.consume(order.pointsDeducted)
         case .pointsEarned(let amount, let expiresAt, _):
             points.add(amount, expiresAt: expiresAt ?? programme.pointsExpiry.expiry(earnedAt: time, programmeZone: programme.timeZone))

@@ -20,6 +20,8 @@ public struct MemberState: Sendable, Hashable {
     public var lastActiveDate: LocalDate?
     public var orderCount: Int = 0
     public var lifetimeSpend: DecimalAmount = .zero
+    /// Spend in the current member-local year and month.
+    public var periodSpend = PeriodSpend()
     public var points = PointsLedger()
     /// Coupons redeemed (from `coupon.redeemed`), for conversion counts.
     public var couponsRedeemed: Int = 0
@@ -27,6 +29,10 @@ public struct MemberState: Sendable, Hashable {
     public var recentEvents = DuplicateMemory()
     /// Occurrences already evaluated (fired or suppressed), so none is evaluated twice.
     public var occurrences = OccurrenceLog()
+    /// Notification jobs held by quiet hours, in release order.
+    public var heldNotifications: [HeldNotification] = []
+    /// The last member-local date each recurring plan was evaluated for this member.
+    public var recurringLast: [String: LocalDate] = [:]
     /// Notifications sent (by fire time and channel) within the longest programme cap window.
     public var notificationsSent: [SentNotification] = []
     /// Occurrences whose fire time is before this instant are not considered: they became known too late.

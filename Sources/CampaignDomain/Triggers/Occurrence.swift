@@ -17,11 +17,20 @@ public struct Occurrence: Sendable, Hashable {
         case none
         case dormancy(inactiveDays: Int)
         case pointsExpiring(expiresAt: Instant, withinDays: Int)
+        case anniversary(years: Int)
+        /// An event-driven occurrence, with the event that caused it.
+        case event(id: String)
+        /// A spend threshold reached, with the period's spend.
+        case spend(DecimalAmount)
+        /// A recurring occurrence on a member-local date.
+        case recurring(LocalDate)
     }
 }
 
 extension Trigger {
-    /// The earliest occurrence firing at or after `notBefore` that `isHandled` does not exclude, or nil.
+    /// The earliest occurrence of a time trigger firing at or after `notBefore` that `isHandled` does not exclude.
+    ///
+    /// Nil for event-driven and recurring triggers, which are not scheduled per member.
     public func nextOccurrence(
         for member: MemberState, zone: Zone, notBefore: Instant, isHandled: (String) -> Bool
     ) -> Occurrence? {
@@ -51,6 +60,21 @@ extension Trigger {
                     consider(trigger.occurrence(expiresAt: expiresAt, days: days, zone: zone))
                 }
             }
+        case .anniversary(let trigger):
+            guard let enrolledAt = member.enrolledAt else { return nil }
+            let enrolled = zone.localDate(of: enrolledAt)
+            let year = zone.localDate(of: notBefore).year
+            // With a list of anniversaries (e.g. 1, 5, 10), the next one may be years ahead.
+            let candidates = trigger.years.map { $0.map { enrolled.year + $0 }.filter { $0 >= year - 1 }.prefix(3).map { $0 } }
+                ?? Array((year - 1)...(year + 1))
+            for calendarYear in candidates {
+                if let occurrence = trigger.occurrence(enrolled: enrolled, year: calendarYear, zone: zone) { consider(occurrence) }
+            }
+        case .enrolled(let trigger):
+            guard let enrolledAt = member.enrolledAt else { return nil }
+            consider(Occurrence(key: "once", fireAt: zone.adding(trigger.delay, to: enrolledAt)))
+        case .firstPurchase, .tierChanged, .spendThreshold, .event, .recurring:
+            return nil
         }
         return best
     }
@@ -88,5 +112,15 @@ extension PointsExpiringTrigger {
         return Occurrence(
             key: "\(expiresAt.rfc3339)/\(days)d", fireAt: zone.instant(of: date, at: at),
             details: .pointsExpiring(expiresAt: expiresAt, withinDays: days))
+    }
+}
+
+extension AnniversaryTrigger {
+    /// The anniversary falling in calendar `year`, when it is one the trigger fires for (year 1 onwards).
+    public func occurrence(enrolled: LocalDate, year: Int, zone: Zone) -> Occurrence? {
+        let number = year - enrolled.year
+        guard number >= 1, years.map({ $0.contains(number) }) ?? true else { return nil }
+        let date = Birthday(year: nil, month: enrolled.month, day: enrolled.day).date(in: year, leapDay: leapDay)
+        return Occurrence(key: String(year), fireAt: zone.instant(of: date, at: at), details: .anniversary(years: number))
     }
 }
