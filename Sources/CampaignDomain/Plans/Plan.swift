@@ -1,5 +1,5 @@
 /// A targeted plan: a trigger (execution condition), an audience, actions and the delivery rules (CONTRACT §3).
-public struct Plan: Sendable {
+public struct Plan: Sendable, Hashable {
     public var id: String
     public var version: Int
     public var name: String?

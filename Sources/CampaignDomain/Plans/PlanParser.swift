@@ -12,26 +12,39 @@ public struct PlanParser: Sendable {
 
     /// Parses every plan in `bytes`; plans with errors are left out and their errors returned.
     public func parse(_ bytes: [UInt8], source: String) -> (plans: [Plan], errors: [PlanError]) {
+        let entries = parseEntries(bytes, source: source)
+        return (entries.compactMap(\.plan), entries.flatMap(\.errors))
+    }
+
+    /// One plan entry of a source: the plan when valid, else its errors and, when readable, the id it claims.
+    public struct Entry: Sendable {
+        /// The entry's `id` when it is a non-empty string, even if the plan is invalid.
+        public var id: String?
+        public var plan: Plan?
+        public var errors: [PlanError]
+    }
+
+    /// Parses each entry of `bytes` separately, so a caller can keep the previous version of an invalid plan.
+    ///
+    /// Malformed JSON gives a single entry without an id.
+    public func parseEntries(_ bytes: [UInt8], source: String) -> [Entry] {
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes)
         } catch {
-            return ([], [PlanError(source: source, path: "$", reason: error.description)])
+            return [Entry(id: nil, plan: nil, errors: [PlanError(source: source, path: "$", reason: error.description)])]
         }
-        switch json {
-        case .array(let elements):
-            var plans: [Plan] = []
-            var errors: [PlanError] = []
-            for (index, element) in elements.enumerated() {
-                var reader = PlanReader(source: source, knownTiers: knownTiers)
-                if let plan = reader.plan(element, path: "$[\(index)]") { plans.append(plan) }
-                errors += reader.errors
-            }
-            return (plans, errors)
-        default:
+        let elements: [(JSONValue, String)]
+        if case .array(let array) = json {
+            elements = array.enumerated().map { ($1, "$[\($0)]") }
+        } else {
+            elements = [(json, "$")]
+        }
+        return elements.map { element, path in
             var reader = PlanReader(source: source, knownTiers: knownTiers)
-            let plan = reader.plan(json, path: "$")
-            return (plan.map { [$0] } ?? [], reader.errors)
+            let plan = reader.plan(element, path: path)
+            let id = element.objectValue?["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            return Entry(id: id, plan: plan, errors: reader.errors)
         }
     }
 }
