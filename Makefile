@@ -2,7 +2,7 @@
 SWIFT ?= swift
 export PKG_CONFIG_PATH := /usr/local/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test demo bench clean
 
 all: build
 
@@ -14,10 +14,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## test: build and run every test suite.
+## test: build and run every test suite, then a smoke run of the benchmark code with tiny sizes.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	.build/debug/campaign-bench --smoke > /dev/null
+
+## bench: the performance figures of docs/PERFORMANCE.md (release build; a few minutes).
+bench: deps
+	$(SWIFT) build -c release --product campaign-bench
+	.build/release/campaign-bench
 
 ## demo: the worker on an embedded mock Kafka cluster with sample plans and synthetic members.
 demo: deps

@@ -5,25 +5,9 @@ import Testing
 
 /// Every plan shown in the docs is loaded here, so the docs cannot drift from what the worker accepts.
 @Suite struct DocumentedPlanTests {
-    /// The ```json blocks of a Markdown file that hold a plan (an object with a `trigger`).
     static func planBlocks(_ file: String) throws -> [(line: Int, text: String)] {
         let text = try String(contentsOfFile: WorkerConfigTests.repositoryRoot + "/" + file, encoding: .utf8)
-        var blocks: [(line: Int, text: String)] = []
-        var current: [String]?
-        var start = 0
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if current == nil, line.hasPrefix("```json") {
-                current = []
-                start = index + 1
-            } else if current != nil, line.hasPrefix("```") {
-                let block = current!.joined(separator: "\n")
-                if (try? JSONParser.parse(block))?.objectValue?["trigger"] != nil { blocks.append((start, block)) }
-                current = nil
-            } else {
-                current?.append(String(line))
-            }
-        }
-        return blocks
+        return DocumentedPlans.blocks(markdown: text).map { ($0.line, $0.text) }
     }
 
     static let parser = PlanParser(knownTiers: Programme().tiers)
