@@ -51,7 +51,10 @@ public struct PartitionStore: Sendable {
             remove(memberID)
             return .erased
         }
-        processMember(memberID, now: now, engine: engine, traceparent: nil, into: &out)
+        // Whatever was due before this event fires first, as if the event came a moment later.
+        if let due = members[memberID]?.nextDue, due <= now {
+            processMember(memberID, now: now, engine: engine, traceparent: nil, into: &out)
+        }
         let before = members[memberID]
         var member = before ?? MemberState(id: memberID, horizon: now)
         member.recentEvents.insert(event.dedupHash)
@@ -133,21 +136,14 @@ public struct PartitionStore: Sendable {
             member.heldNotifications.removeFirst()
         }
         let zone = member.zone(programme: engine.programme)
-        while true {
-            var earliest: (plan: Plan, occurrence: Occurrence)?
-            for plan in engine.timePlans {
-                guard
-                    let occurrence = plan.trigger.nextOccurrence(
-                        for: member, zone: zone, notBefore: member.horizon,
-                        isHandled: { member.occurrences.contains(planID: plan.id, occurrence: $0) }),
-                    occurrence.fireAt <= now
-                else { continue }
-                if let current = earliest, current.occurrence.fireAt <= occurrence.fireAt { continue }
-                earliest = (plan, occurrence)
-            }
-            guard let (plan, occurrence) = earliest else { break }
+        // The next occurrence of each time plan, computed once; only the plan that fired is looked at again.
+        var candidates = engine.timePlans.map { Self.next(for: $0, member: member, zone: zone) }
+        while let index = candidates.indices.min(by: { (candidates[$0]?.fireAt ?? .max) < (candidates[$1]?.fireAt ?? .max) }),
+            let occurrence = candidates[index], occurrence.fireAt <= now
+        {
             Evaluator(engine: engine, now: now, zone: zone, traceparent: traceparent)
-                .evaluate(plan: plan, occurrence: occurrence, member: &member, budget: &budget, into: &out)
+                .evaluate(plan: engine.timePlans[index], occurrence: occurrence, member: &member, budget: &budget, into: &out)
+            candidates[index] = Self.next(for: engine.timePlans[index], member: member, zone: zone)
         }
         // A held job whose quiet hours already ended (fired late) goes out now.
         while let held = member.heldNotifications.first, held.releaseAt <= now {
@@ -163,8 +159,19 @@ public struct PartitionStore: Sendable {
         } else {
             member.notificationsSent.removeAll()
         }
-        schedule(&member, engine: engine)
+        // Every candidate left fires after now, so moving the horizon up to now leaves them all valid.
+        let previousDue = member.nextDue
+        member.nextDue = candidates.compactMap { $0?.fireAt }.min()
+        if let held = member.heldNotifications.first?.releaseAt, member.nextDue.map({ held < $0 }) ?? true { member.nextDue = held }
+        if let due = member.nextDue, due != previousDue { timers.push(due, member.id) }
         members[memberID] = member
+    }
+
+    /// The next not yet handled occurrence of `plan` for `member`, at or after the member's horizon.
+    static func next(for plan: Plan, member: MemberState, zone: Zone) -> Occurrence? {
+        plan.trigger.nextOccurrence(
+            for: member, zone: zone, notBefore: member.horizon,
+            isHandled: { member.occurrences.contains(planID: plan.id, name: $0) })
     }
 
     /// Sets the member's next due time and queues it when it changed.
@@ -178,11 +185,7 @@ public struct PartitionStore: Sendable {
         let zone = member.zone(programme: engine.programme)
         var earliest = member.heldNotifications.first?.releaseAt
         for plan in engine.timePlans {
-            guard
-                let occurrence = plan.trigger.nextOccurrence(
-                    for: member, zone: zone, notBefore: member.horizon,
-                    isHandled: { member.occurrences.contains(planID: plan.id, occurrence: $0) })
-            else { continue }
+            guard let occurrence = next(for: plan, member: member, zone: zone) else { continue }
             if earliest.map({ occurrence.fireAt < $0 }) ?? true { earliest = occurrence.fireAt }
         }
         return earliest

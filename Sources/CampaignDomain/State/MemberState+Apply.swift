@@ -71,7 +71,7 @@ extension MemberState {
     mutating func merge(_ profile: ProfileFields) {
         if let tier = profile.tier { self.tier = tier }
         if let birthday = profile.birthday { self.birthday = birthday }
-        if let zone = profile.timeZone { timeZoneID = zone.identifier }
+        if let zone = profile.timeZone { timeZone = zone }
         if let locale = profile.locale { self.locale = locale }
         if let homeStore = profile.homeStore { self.homeStore = homeStore }
         if let tags = profile.tags { self.tags = Self.unique(tags) }

@@ -1,15 +1,41 @@
 /// One occurrence of a time trigger for a member: when it fires and how the contract names it.
 public struct Occurrence: Sendable, Hashable {
-    /// The occurrence string of CONTRACT §4, e.g. `"2026"` or `"2026-03-01T02:00:00Z/30d"`.
-    public var key: String
+    /// The occurrence's name in a form that is cheap to build and compare; `key` spells it out.
+    public var name: Name
     /// The scheduled instant (`trigger.firedAt`).
     public var fireAt: Instant
     public var details: Details
 
-    public init(key: String, fireAt: Instant, details: Details = .none) {
-        self.key = key
+    public init(name: Name, fireAt: Instant, details: Details = .none) {
+        self.name = name
         self.fireAt = fireAt
         self.details = details
+    }
+
+    public init(key: String, fireAt: Instant, details: Details = .none) {
+        self.init(name: .text(key), fireAt: fireAt, details: details)
+    }
+
+    /// The occurrence string of CONTRACT §4, e.g. `"2026"` or `"2026-03-01T02:00:00Z/30d"`.
+    public var key: String { name.description }
+
+    /// An occurrence name; the string is only built when a job, a decision or the occurrence log needs it.
+    public enum Name: Sendable, Hashable, CustomStringConvertible {
+        /// A calendar year: `"2026"`.
+        case year(Int)
+        /// An instant and a day count: `"<instant>/<N>d"` (dormancy, expiring points).
+        case instantDays(Instant, Int)
+        case once
+        case text(String)
+
+        public var description: String {
+            switch self {
+            case .year(let year): String(year)
+            case .instantDays(let instant, let days): "\(instant.rfc3339)/\(days)d"
+            case .once: "once"
+            case .text(let text): text
+            }
+        }
     }
 
     /// Facts about the occurrence that notifications can show.
@@ -32,12 +58,13 @@ extension Trigger {
     ///
     /// Nil for event-driven and recurring triggers, which are not scheduled per member.
     public func nextOccurrence(
-        for member: MemberState, zone: Zone, notBefore: Instant, isHandled: (String) -> Bool
+        for member: MemberState, zone: Zone, notBefore: Instant, isHandled: (Occurrence.Name) -> Bool
     ) -> Occurrence? {
         var best: Occurrence?
         func consider(_ candidate: Occurrence) {
-            guard candidate.fireAt >= notBefore, !isHandled(candidate.key) else { return }
+            guard candidate.fireAt >= notBefore else { return }
             if let current = best, current.fireAt <= candidate.fireAt { return }
+            guard !isHandled(candidate.name) else { return }
             best = candidate
         }
         switch self {
@@ -72,7 +99,7 @@ extension Trigger {
             }
         case .enrolled(let trigger):
             guard let enrolledAt = member.enrolledAt else { return nil }
-            consider(Occurrence(key: "once", fireAt: zone.adding(trigger.delay, to: enrolledAt)))
+            consider(Occurrence(name: .once, fireAt: zone.adding(trigger.delay, to: enrolledAt)))
         case .firstPurchase, .tierChanged, .spendThreshold, .event, .recurring:
             return nil
         }
@@ -84,7 +111,7 @@ extension BirthdayTrigger {
     /// The occurrence for the birthday in `year` (the occurrence is named after that year).
     public func occurrence(birthday: Birthday, year: Int, zone: Zone) -> Occurrence {
         let date = birthday.date(in: year, leapDay: leapDay).adding(days: offsetDays)
-        return Occurrence(key: String(year), fireAt: zone.instant(of: date, at: at))
+        return Occurrence(name: .year(year), fireAt: zone.instant(of: date, at: at))
     }
 }
 
@@ -100,8 +127,7 @@ extension DormancyTrigger {
             date = date.adding(days: 1)
             fireAt = zone.instant(of: date, at: at)
         }
-        return Occurrence(
-            key: "\(lastActivity.rfc3339)/\(days)d", fireAt: fireAt, details: .dormancy(inactiveDays: days))
+        return Occurrence(name: .instantDays(lastActivity, days), fireAt: fireAt, details: .dormancy(inactiveDays: days))
     }
 }
 
@@ -110,7 +136,7 @@ extension PointsExpiringTrigger {
     public func occurrence(expiresAt: Instant, days: Int, zone: Zone) -> Occurrence {
         let date = zone.localDate(of: expiresAt).adding(days: -days)
         return Occurrence(
-            key: "\(expiresAt.rfc3339)/\(days)d", fireAt: zone.instant(of: date, at: at),
+            name: .instantDays(expiresAt, days), fireAt: zone.instant(of: date, at: at),
             details: .pointsExpiring(expiresAt: expiresAt, withinDays: days))
     }
 }
@@ -121,6 +147,6 @@ extension AnniversaryTrigger {
         let number = year - enrolled.year
         guard number >= 1, years.map({ $0.contains(number) }) ?? true else { return nil }
         let date = Birthday(year: nil, month: enrolled.month, day: enrolled.day).date(in: year, leapDay: leapDay)
-        return Occurrence(key: String(year), fireAt: zone.instant(of: date, at: at), details: .anniversary(years: number))
+        return Occurrence(name: .year(year), fireAt: zone.instant(of: date, at: at), details: .anniversary(years: number))
     }
 }
