@@ -8,6 +8,9 @@ struct BenchWorkload {
     static let year: Int64 = 365 * 86_400
 
     /// Twenty plans of mixed triggers: the cookbook's eleven and the plan reference's examples, from the docs.
+    ///
+    /// The reference's weekly push to every consenting member is left out: it alone would be five jobs per member
+    /// and year, and the benchmark is about events, not one broadcast.
     static func plans(root: String) throws -> [Plan] {
         var plans: [Plan] = []
         for file in ["docs/COOKBOOK.md", "docs/PLANS.md"] {
@@ -17,7 +20,7 @@ struct BenchWorkload {
             }
         }
         var seen = Set<String>()
-        return Array(plans.filter { seen.insert($0.id).inserted }.prefix(20))
+        return Array(plans.filter { $0.id != "friday-deals" && seen.insert($0.id).inserted }.prefix(20))
     }
 
     /// A member's enrolment event.

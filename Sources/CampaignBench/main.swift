@@ -5,6 +5,9 @@ import Foundation
 /// `campaign-bench`: the performance figures of docs/PERFORMANCE.md. Run it in release mode (`make bench`).
 ///
 /// `--smoke` runs every benchmark with tiny sizes, to check the bench code itself (part of `make test`).
+/// Writes a line straight away (print buffers when redirected, and a long run should show progress).
+func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 let arguments = CommandLine.arguments.dropFirst()
 let smoke = arguments.contains("--smoke")
 /// `--only engine|state|kafka` runs one group (for profiling).
@@ -29,15 +32,18 @@ struct Row {
 var rows: [Row] = []
 @MainActor func report(_ row: Row) {
     rows.append(row)
-    print("\(row.name): \(row.figure)   [target \(row.target); \(row.sizes)]")
+    emit("\(row.name): \(row.figure)   [target \(row.target); \(row.sizes)]")
 }
 
 func format(_ value: Double, _ digits: Int = 0) -> String {
     String(format: "%.\(digits)f", value)
 }
 
-let engineMembers = smoke ? 200 : 100_000
-let engineEvents = smoke ? 2_000 : 900_000
+/// `--scale F` multiplies the default sizes (e.g. 0.1 for a quick look).
+let scale = arguments.firstIndex(of: "--scale").flatMap { arguments.index(after: $0) < arguments.endIndex ? Double(arguments[arguments.index(after: $0)]) : nil } ?? 1
+func sized(_ full: Int, smoke tiny: Int) -> Int { smoke ? tiny : max(1, Int(Double(full) * scale)) }
+let engineMembers = sized(100_000, smoke: 200)
+let engineEvents = sized(900_000, smoke: 2_000)
 if runs("engine") {
 let engine = EngineBench.run(members: engineMembers, events: engineEvents, plans: plans)
 report(Row(
@@ -45,7 +51,7 @@ report(Row(
     target: "≥ 1,000,000 events/s", sizes: "\(engine.events) events, \(engineMembers) members, \(plans.count) plans, \(engine.outputs) outputs"))
 }
 
-let stateMembers = smoke ? 500 : 1_000_000
+let stateMembers = sized(1_000_000, smoke: 500)
 if runs("state") {
 let state = StateBench.run(members: stateMembers, plans: plans)
 report(Row(name: "Memory", figure: "\(format(state.bytesPerMember)) bytes/member resident", target: "≤ 300 bytes", sizes: "\(state.members) members, 4 events each"))
@@ -71,6 +77,6 @@ do {
 report(Row(name: "Pipeline, exactly_once", figure: "not measured: exactly_once is not in this release", target: "≥ 0.5 ×", sizes: "-"))
 report(Row(name: "Restore", figure: "not measured: changelog-backed state is not in this release", target: "≥ 500,000 records/s", sizes: "-"))
 
-print("\n| benchmark | figure | target | sizes |\n|---|---|---|---|")
-for row in rows { print("| \(row.name) | \(row.figure) | \(row.target) | \(row.sizes) |") }
-print("\nmachine: \(Measure.machine()); command: \(smoke ? "campaign-bench --smoke" : "make bench")")
+emit("\n| benchmark | figure | target | sizes |\n|---|---|---|---|")
+for row in rows { emit("| \(row.name) | \(row.figure) | \(row.target) | \(row.sizes) |") }
+emit("\nmachine: \(Measure.machine()); command: \(smoke ? "campaign-bench --smoke" : "make bench")\(scale != 1 ? " --scale \(scale)" : "")")
