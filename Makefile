@@ -2,7 +2,7 @@
 SWIFT ?= swift
 export PKG_CONFIG_PATH := /usr/local/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: all deps build test deploy-check demo clean
+.PHONY: all deps build test deploy-check demo bench clean
 
 all: build
 
@@ -14,16 +14,22 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## test: build and run every test suite, then the static checks of deploy/.
+## test: build and run every test suite, a smoke run of the benchmark code with tiny sizes, the static checks of deploy/.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	.build/debug/campaign-bench --smoke > /dev/null
 	@$(MAKE) --no-print-directory deploy-check
 
 ## deploy-check: YAML parses and deploy/ (Kubernetes, compose, Dockerfile) and docs/asyncapi.yaml agree (needs PyYAML).
 deploy-check:
 	@scripts/ensure-python-yaml.sh
 	python3 scripts/check-deploy.py
+
+## bench: the performance figures of docs/PERFORMANCE.md (release build; a few minutes).
+bench: deps
+	$(SWIFT) build -c release --product campaign-bench
+	.build/release/campaign-bench
 
 ## demo: the worker on an embedded mock Kafka cluster with sample plans and synthetic members.
 demo: deps

@@ -10,7 +10,8 @@ let package = Package(
     name: "campaign-worker",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "campaign-worker", targets: ["CampaignWorkerCLI"])
+        .executable(name: "campaign-worker", targets: ["CampaignWorkerCLI"]),
+        .executable(name: "campaign-bench", targets: ["CampaignBench"]),
     ],
     targets: [
         // librdkafka >= 2.8 from the system (see scripts/ensure-librdkafka.sh).
@@ -26,6 +27,8 @@ let package = Package(
         // The worker runtime that wires Kafka, the domain and the clock together.
         .target(name: "CampaignWorker", dependencies: ["Kafka", "CampaignDomain"], swiftSettings: swiftSettings),
         .executableTarget(name: "CampaignWorkerCLI", dependencies: ["CampaignWorker"], swiftSettings: swiftSettings),
+        // Benchmarks (make bench, release mode); not tests.
+        .executableTarget(name: "CampaignBench", dependencies: ["CampaignWorker", "CampaignDomain", "Kafka"], swiftSettings: swiftSettings),
         // Shared test fixtures: event builders, plan builders, virtual clock helpers, mock cluster helpers.
         .target(name: "TestSupport", dependencies: ["CampaignDomain", "CampaignWorker", "Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "CampaignDomainTests", dependencies: ["CampaignDomain", "TestSupport"], swiftSettings: swiftSettings),

@@ -10,6 +10,8 @@ public final class WorkerHarness {
     public let config: WorkerConfig
     public let worker: Worker
     public let clock: ManualClock
+    /// Partitions of every topic the harness created.
+    public let partitions: Int
     private let stop = StopSignal()
     private let thread: Thread
     private let failure = FailureBox()
@@ -37,7 +39,9 @@ public final class WorkerHarness {
         for role in OutputRole.allCases {
             if let topic = config.topics.topic(for: role) { try cluster.createTopic(topic, partitions: partitions) }
         }
+        if let plans = config.topics.plans { try cluster.createTopic(plans, partitions: 1) }
         self.config = config
+        self.partitions = partitions
         clock = ManualClock(start)
         worker = Worker(config: config, plans: plans, clock: clock, logger: logger)
         producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logHandler: silent)
@@ -63,6 +67,13 @@ public final class WorkerHarness {
         try producer.flush(timeout: .seconds(10))
     }
 
+    /// Writes a plan (or, with nil, a tombstone deleting it) to the plans topic, keyed by plan id.
+    public func publishPlan(id: String, json: String?) throws {
+        guard let topic = config.topics.plans else { throw Timeout(description: "the harness was started without a plans topic") }
+        try producer.send(ProducerRecord(topic: topic, partition: 0, key: Array(id.utf8), value: json.map { Array($0.utf8) }))
+        try producer.flush(timeout: .seconds(10))
+    }
+
     /// Waits until the worker consumed `count` records in total.
     public func waitForConsumed(_ count: Int) throws {
         try waitUntil("the worker consumed \(count) records", timeout: 30) { self.worker.statistics.snapshot.consumed >= count }
@@ -76,7 +87,8 @@ public final class WorkerHarness {
     }
 
     /// Reads a whole output topic once it holds at least `count` records (delivery is asynchronous).
-    public func read(_ topic: String, partitions: Int = 3, atLeast count: Int = 0) throws -> [ConsumerRecord] {
+    public func read(_ topic: String, partitions: Int? = nil, atLeast count: Int = 0) throws -> [ConsumerRecord] {
+        let partitions = partitions ?? self.partitions
         var records: [ConsumerRecord] = []
         try waitUntil("\(topic) holds \(count) records", timeout: 20) {
             guard let reader = try? KafkaReader(

@@ -68,13 +68,19 @@ public struct ConfigCheck: Sendable {
             report.problems.append("http.listen: must be HOST:PORT, not \(config.httpListen)")
         }
         if let path = config.plansPath {
-            let plans = PlanLoader.load(path: path)
-            report.problems += plans.errors.map { "plans.path: \($0)" }
+            let plans = PlanLoader.load(path: path, knownTiers: config.programme.tiers)
             if plans.errors.isEmpty {
                 report.notes.append("\(plans.plans.count) plan(s) valid in \(path): \(plans.plans.map(\.id).joined(separator: ", "))")
+            } else if config.plansSkipInvalidAtStart {
+                // run starts anyway and leaves the invalid plans out.
+                report.notes += plans.errors.map { "warning: plans.path: \($0) (left out: plans.skipInvalidAtStart is set)" }
+            } else {
+                report.problems += plans.errors.map { "plans.path: \($0)" }
             }
+        } else if let topic = config.topics.plans {
+            report.notes.append("plans come from the plans topic \(topic) only (no plans.path)")
         } else {
-            report.problems.append("plans.path: not set; run needs a plan file or directory (or CAMPAIGN_WORKER_PLANS_PATH)")
+            report.problems.append("plans.path: not set and topics.plans is null; run needs a plan file or directory (or CAMPAIGN_WORKER_PLANS_PATH) or a plans topic")
         }
         return report
     }

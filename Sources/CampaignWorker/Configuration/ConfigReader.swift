@@ -43,8 +43,14 @@ struct ConfigReader {
             readTopics(object, into: &config.topics)
         }
         if let plans = root["plans"], let object = object(plans, "$.plans") {
-            keys(object, "$.plans", ["path"])
+            keys(object, "$.plans", ["path", "reloadIntervalMs", "skipInvalidAtStart"])
             config.plansPath = string(object, "path", "$.plans")
+            if let value = object["reloadIntervalMs"] {
+                if let ms = value.intValue, ms >= 10, ms <= 3_600_000 { config.plansReloadIntervalMillis = ms } else { fail("$.plans.reloadIntervalMs", "must be a whole number of milliseconds from 10 to 3600000") }
+            }
+            if let value = object["skipInvalidAtStart"] {
+                if let flag = value.boolValue { config.plansSkipInvalidAtStart = flag } else { fail("$.plans.skipInvalidAtStart", "must be true or false") }
+            }
         }
         if let http = root["http"], let object = object(http, "$.http") {
             keys(object, "$.http", ["listen"])

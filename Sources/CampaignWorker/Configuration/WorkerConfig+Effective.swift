@@ -41,6 +41,9 @@ extension WorkerConfig {
         member("plans") { w in
             w.beginObject()
             w.member("path", plansPath)
+            w.member("reloadIntervalMs", plansReloadIntervalMillis)
+            w.key("skipInvalidAtStart")
+            w.bool(plansSkipInvalidAtStart)
             w.endObject()
         }
         member("http") { w in

@@ -11,8 +11,12 @@ public struct WorkerConfig: Sendable {
     public var instanceID: String?
     public var processingGuarantee = ProcessingGuarantee.atLeastOnce
     public var topics = Topics()
-    /// A plan file or a directory of plan files.
+    /// A plan file or a directory of plan files, re-read while the worker runs.
     public var plansPath: String?
+    /// How often the plan path and the plans topic are checked for changes.
+    public var plansReloadIntervalMillis = 2000
+    /// Start even when some plan files are invalid (the invalid plans are reported and left out).
+    public var plansSkipInvalidAtStart = false
     /// Where `run` serves `/metrics`, `/healthz` and `/readyz` (`HOST:PORT`, see `ListenAddress`).
     public var httpListen = "0.0.0.0:9464"
     public var programme = Programme()

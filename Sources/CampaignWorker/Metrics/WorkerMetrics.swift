@@ -26,7 +26,7 @@ public final class WorkerMetrics: Sendable {
     let consumerLag: Gauge
     let transactions: Counter
     let eventToJob: Histogram
-    let planLoads: Counter
+    let planReloads: Counter
     let planRejections: Counter
     let plans: Gauge
     let assignedPartitions: Gauge
@@ -74,7 +74,8 @@ public final class WorkerMetrics: Sendable {
         members = r.gauge("campaign_worker_members", help: "Members held in state, by input partition.", labels: ["partition"])
         heldNotificationJobs = r.gauge(
             "campaign_worker_held_notification_jobs",
-            help: "Notification jobs held for quiet hours (always 0 until quiet hours are implemented).")
+            help: "Notification jobs held until the end of the member's quiet hours, by input partition (recounted with timers pending).",
+            labels: ["partition"])
         restoreRemaining = r.gauge(
             "campaign_worker_restore_remaining_records",
             help: "Changelog records still to restore, by partition (no series until changelog-backed state exists).",
@@ -90,11 +91,11 @@ public final class WorkerMetrics: Sendable {
             "campaign_worker_event_to_job_seconds",
             help: "Job createdAt minus trigger.firedAt (the event's time, or the occurrence's scheduled instant), by trigger type.",
             labels: ["trigger"], buckets: Self.latencyBuckets)
-        planLoads = r.counter(
-            "campaign_worker_plan_loads_total", help: "Plan sets loaded (start-up and reloads), by source.", labels: ["source"])
+        planReloads = r.counter(
+            "campaign_worker_plan_reloads_total", help: "Times the plan set in force changed while running (plan files or the plans topic).")
         planRejections = r.counter(
-            "campaign_worker_plan_rejections_total", help: "Plans rejected as invalid, by source.", labels: ["source"])
-        plans = r.gauge("campaign_worker_plans", help: "Plans in force, by status.", labels: ["status"])
+            "campaign_worker_plan_rejections_total", help: "Plan versions rejected as invalid; the previous version of each keeps running.")
+        plans = r.gauge("campaign_worker_plans", help: "Plans in force (active and paused; drafts are not loaded).")
         assignedPartitions = r.gauge(
             "campaign_worker_assigned_partitions", help: "Input partitions assigned to this worker by the consumer group.")
         offsetCommits = r.counter("campaign_worker_offset_commits_total", help: "Input offset commits.")
@@ -160,10 +161,10 @@ public final class WorkerMetrics: Sendable {
         }
     }
 
-    /// The end of a step: members per partition every time, timers pending when a recount is due.
+    /// The end of a step: members per partition every time, timers pending and held jobs when a recount is due.
     ///
-    /// Counting pending timers walks every member, so it runs at most once a second and never takes more than about
-    /// 5% of the loop's time (the interval grows with how long the count takes).
+    /// Counting walks every member, so it runs at most once a second and never takes more than about 5% of the loop's
+    /// time (the interval grows with how long the count takes).
     public func observe(stores: [Int32: PartitionStore], at now: ContinuousClock.Instant = .now) {
         members.replaceAll(Dictionary(uniqueKeysWithValues: stores.map { ([String($0.key)], Double($0.value.memberCount)) }))
         let due = pendingCount.withLock { last in
@@ -173,10 +174,18 @@ public final class WorkerMetrics: Sendable {
         guard due else { return }
         let started = ContinuousClock.now
         var pending: [[String]: Double] = [:]
+        var held: [[String]: Double] = [:]
         for (partition, store) in stores {
-            pending[[String(partition)]] = Double(store.members.values.reduce(0) { $0 + ($1.nextDue == nil ? 0 : 1) })
+            var timers = 0, jobs = 0
+            for member in store.members.values {
+                if member.nextDue != nil { timers += 1 }
+                jobs += member.heldNotifications.count
+            }
+            pending[[String(partition)]] = Double(timers)
+            held[[String(partition)]] = Double(jobs)
         }
         timersPending.replaceAll(pending)
+        heldNotificationJobs.replaceAll(held)
         let took = ContinuousClock.now - started
         pendingCount.withLock { $0 = (now, took) }
     }
@@ -190,15 +199,6 @@ public final class WorkerMetrics: Sendable {
             Dictionary(uniqueKeysWithValues: statistics.lag.map { ([$0.key.topic, String($0.key.partition)], Double($0.value)) }))
     }
 
-    /// A plan set was loaded: `plans` in force, `rejected` invalid plans left out.
-    public func plansLoaded(_ plans: [Plan], rejected: Int, source: String) {
-        planLoads.increment(source)
-        planRejections.increment(by: Double(rejected), source)
-        var byStatus: [[String]: Double] = [["active"]: 0, ["paused"]: 0]
-        for plan in plans { byStatus[[plan.status.rawValue], default: 0] += 1 }
-        self.plans.replaceAll(byStatus)
-    }
-
     /// Restore progress of one partition's state; nil removes it once the partition is restored or revoked.
     public func restoreRemaining(_ records: Int64?, partition: Int32) {
         if let records { restoreRemaining.set(Double(records), String(partition)) } else { restoreRemaining.remove(String(partition)) }
@@ -209,13 +209,17 @@ public final class WorkerMetrics: Sendable {
         transactions.increment(committed ? "committed" : "aborted")
     }
 
-    /// Reads the worker's running statistics at every scrape (assigned partitions, offset commits).
+    /// Reads the worker's running statistics at every scrape: assigned partitions, offset commits, plan changes.
     public func collect(from statistics: WorkerStatistics) {
         let assigned = assignedPartitions, commits = offsetCommits
+        let reloads = planReloads, rejections = planRejections, plans = self.plans
         registry.addCollector {
             let snapshot = statistics.snapshot
             assigned.set(Double(snapshot.assignedPartitions.count))
             commits.setTotal(Double(snapshot.commits))
+            reloads.setTotal(Double(snapshot.planReloads))
+            rejections.setTotal(Double(snapshot.planRejections))
+            plans.set(Double(snapshot.activePlans.count))
         }
     }
 
@@ -239,13 +243,4 @@ extension JSONObject {
 extension WorkerMetrics {
     /// The consumer's `statistics.interval.ms` unless the config sets it: how often consumer lag is refreshed.
     public static let statisticsIntervalMillis = "15000"
-}
-
-extension Engine {
-    /// The same engine with decision records turned on (the worker counts them even when it does not produce them).
-    func withDecisions() -> Engine {
-        var engine = self
-        engine.decisionsEnabled = true
-        return engine
-    }
 }

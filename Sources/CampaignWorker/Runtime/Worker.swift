@@ -9,7 +9,8 @@ import Kafka
 /// - Important: `run` blocks its thread with librdkafka calls; start it on a dedicated thread, not a Swift task.
 public final class Worker: Sendable {
     public let config: WorkerConfig
-    public let engine: Engine
+    /// Plans to run when `config.plansPath` is not set (the demo and tests hand them over directly).
+    public let initialPlans: [Plan]
     public let clock: any WorkerClock
     public let logger: Logger
     public let statistics = WorkerStatistics()
@@ -20,11 +21,9 @@ public final class Worker: Sendable {
 
     public init(config: WorkerConfig, plans: [Plan], clock: any WorkerClock, logger: Logger) {
         self.config = config
-        // Decision records are always built, since the metrics count them; with topics.decisions null the loop drops them.
-        self.engine = config.engine(plans: plans).withDecisions()
+        self.initialPlans = plans
         self.clock = clock
         self.logger = logger
-        metrics.plansLoaded(engine.plans, rejected: 0, source: "files")
         metrics.collect(from: statistics)
     }
 
@@ -33,6 +32,7 @@ public final class Worker: Sendable {
         case kafka(KafkaError)
         case missingTopic(String)
         case notCoPartitioned([String: Int])
+        case invalidPlans([PlanError])
 
         public var description: String {
             switch self {
@@ -40,8 +40,18 @@ public final class Worker: Sendable {
             case .missingTopic(let topic): "input topic \(topic) does not exist; create it or fix topics.activity"
             case .notCoPartitioned(let counts):
                 "input topics must have the same partition count (co-partitioned), but have \(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")); repartition them or run one worker group per topic"
+            case .invalidPlans(let errors):
+                "\(errors.count) plan error(s): \(errors.map(\.description).joined(separator: "; ")); fix the plans or set plans.skipInvalidAtStart"
             }
         }
+    }
+
+    /// The engine for a plan set. Decision records are always built, since the metrics count them; with
+    /// topics.decisions null the loop drops them.
+    func engine(plans: [Plan]) -> Engine {
+        var engine = config.engine(plans: plans)
+        engine.decisionsEnabled = true
+        return engine
     }
 
     /// Properties for every client: the configured librdkafka properties as given.
@@ -50,7 +60,9 @@ public final class Worker: Sendable {
     /// Runs until `stop` is set, then commits what is done and leaves the group.
     public func run(until stop: StopSignal) throws(Failure) {
         do {
-            try checkInputTopics()
+            let admin = try KafkaAdmin(properties: clientProperties, logHandler: kafkaLogHandler)
+            try checkInputTopics(admin)
+            var plans = try PlanSources(worker: self, admin: admin)
             var producerProperties = clientProperties
             producerProperties["enable.idempotence"] = producerProperties["enable.idempotence"] ?? "true"
             let producer = try KafkaProducer(properties: producerProperties, logHandler: kafkaLogHandler)
@@ -61,11 +73,13 @@ public final class Worker: Sendable {
             let consumer = try KafkaConsumer(
                 properties: consumerProperties, topics: config.topics.activity, logHandler: kafkaLogHandler,
                 statisticsHandler: metrics.consumerStatistics)
+            let engine = engine(plans: plans.catalog.plans)
             logger.info("worker.started", [
                 ("groupId", .string(config.groupID)), ("topics", .strings(config.topics.activity)),
-                ("plans", .strings(engine.plans.map(\.id))), ("processingGuarantee", .string(config.processingGuarantee.rawValue)),
+                ("plans", .strings(engine.plans.map { "\($0.id)@\($0.version)" })), ("processingGuarantee", .string(config.processingGuarantee.rawValue)),
             ])
-            var loop = WorkerLoop(worker: self, producer: producer, consumer: consumer)
+            statistics.update { $0.activePlans = engine.plans.map { "\($0.id)@\($0.version)" } }
+            var loop = WorkerLoop(worker: self, producer: producer, consumer: consumer, engine: engine, plans: plans)
             defer { consumer.close() }
             while !stop.isStopped {
                 try loop.step()
@@ -81,8 +95,7 @@ public final class Worker: Sendable {
         }
     }
 
-    func checkInputTopics() throws {
-        let admin = try KafkaAdmin(properties: clientProperties, logHandler: kafkaLogHandler)
+    func checkInputTopics(_ admin: KafkaAdmin) throws {
         var counts: [String: Int] = [:]
         for topic in config.topics.activity {
             guard let count = try admin.partitionCount(topic: topic, timeout: .seconds(10)) else { throw Failure.missingTopic(topic) }

@@ -13,16 +13,36 @@ struct WorkerLoop {
     var pending: [TopicPartition: Int64] = [:]
     var lastCommit = ContinuousClock.now
     var out: [OutputRecord] = []
+    /// The rules in force; replaced when plans change.
+    var engine: Engine
+    var plans: PlanSources
+    var lastPlanCheck = ContinuousClock.now
 
-    init(worker: Worker, producer: KafkaProducer, consumer: KafkaConsumer) {
+    init(worker: Worker, producer: KafkaProducer, consumer: KafkaConsumer, engine: Engine, plans: PlanSources) {
         self.worker = worker
         self.producer = producer
         self.consumer = consumer
+        self.engine = engine
+        self.plans = plans
     }
 
-    var engine: Engine { worker.engine }
+    /// Picks up plan changes from the plan path and the plans topic; a new plan set reschedules every store.
+    mutating func reloadPlansIfDue() throws {
+        guard ContinuousClock.now - lastPlanCheck >= .milliseconds(worker.config.plansReloadIntervalMillis) else { return }
+        lastPlanCheck = .now
+        guard try plans.refresh() else { return }
+        engine = worker.engine(plans: plans.catalog.plans)
+        for partition in stores.keys.sorted() { stores[partition]!.rescheduleAll(engine: engine) }
+        let active = engine.plans.map { "\($0.id)@\($0.version)" }
+        worker.logger.info("plans.changed", [("plans", .strings(active))])
+        worker.statistics.update {
+            $0.planReloads += 1
+            $0.activePlans = active
+        }
+    }
 
     mutating func step() throws {
+        try reloadPlansIfDue()
         let records = try consumer.poll(maxRecords: 1000, timeout: .milliseconds(50))
         handleRebalance()
         let now = worker.clock.now()

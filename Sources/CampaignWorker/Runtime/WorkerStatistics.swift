@@ -12,6 +12,11 @@ public final class WorkerStatistics: Sendable {
         public var deadLettered = 0
         public var produced: [OutputRole: Int] = [:]
         public var commits = 0
+        /// Times the effective plan set changed while running, and plan versions rejected as invalid.
+        public var planReloads = 0
+        public var planRejections = 0
+        /// The running plans as `id@version`.
+        public var activePlans: [String] = []
         public var assignedPartitions: [String] = []
     }
 

@@ -61,10 +61,12 @@ import Testing
             == ["\(directory.path)/nope.json: cannot read the config file; check the path and permissions"])
         let broken = try directory.write("broken.json", #"{"groupId": "#)
         #expect(ConfigCheck(configPath: broken, environment: [:]).run().problems.first?.hasPrefix("\(broken): invalid JSON") == true)
-        let noPlans = try directory.write("no-plans.json", "{}")
+        let noPlans = try directory.write("no-plans.json", #"{"topics": {"plans": null}}"#)
         #expect(ConfigCheck(configPath: noPlans, environment: [:]).run().problems
-            == ["plans.path: not set; run needs a plan file or directory (or CAMPAIGN_WORKER_PLANS_PATH)"])
+            == ["plans.path: not set and topics.plans is null; run needs a plan file or directory (or CAMPAIGN_WORKER_PLANS_PATH) or a plans topic"])
         #expect(ConfigCheck(configPath: noPlans, environment: ["CAMPAIGN_WORKER_PLANS_PATH": Self.plans]).run().isValid)
+        let topicOnly = ConfigCheck(configPath: try directory.write("topic.json", "{}"), environment: [:]).run()
+        #expect(topicOnly.isValid && topicOnly.notes.contains("plans come from the plans topic campaign-plans only (no plans.path)"))
     }
 
     @Test func theCommandPrintsTheEffectiveConfigAndExitsByTheVerdict() throws {
@@ -83,5 +85,22 @@ import Testing
 
         #expect(try CLIProcess.run(["config", "check"]).status == 2, "missing --config is a usage error")
         #expect(try CLIProcess.run(["config", "show", "--config", "x"]).status == 2)
+    }
+}
+
+extension ConfigCheckTests {
+    @Test func invalidPlansAreWarningsWhenTheWorkerWouldSkipThem() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("plans/good.json", #"{"id":"good","trigger":{"type":"birthday"},"actions":[{"type":"coupon","template":"T","validDays":1}]}"#)
+        // Valid but for a tier the programme does not have: config check passes the programme's tiers to the validator.
+        try directory.write("plans/bad.json", #"{"id":"bad","trigger":{"type":"tierChanged","direction":"up","to":["bronze"]},"actions":[{"type":"coupon","template":"T","validDays":1}]}"#)
+        let strict = try directory.write("strict.json", #"{"plans":{"path":"\#(directory.path)/plans"}}"#)
+        let report = ConfigCheck(configPath: strict, environment: [:]).run()
+        #expect(report.problems.count == 1 && report.problems[0].hasPrefix("plans.path: \(directory.path)/plans/bad.json"))
+        #expect(report.problems.first?.contains("bronze") == true, "\(report.problems)")
+        let lenient = try directory.write("lenient.json", #"{"plans":{"path":"\#(directory.path)/plans","skipInvalidAtStart":true}}"#)
+        let skipped = ConfigCheck(configPath: lenient, environment: [:]).run()
+        #expect(skipped.isValid)
+        #expect(skipped.notes.contains { $0.hasPrefix("warning: plans.path: \(directory.path)/plans/bad.json") })
     }
 }
