@@ -102,7 +102,9 @@ public final class JSONSchemaValidator: Sendable {
             if let minimum = keywords["minLength"]?.intValue, text.unicodeScalars.count < minimum { fail("is shorter than \(minimum)") }
             if let maximum = keywords["maxLength"]?.intValue, text.unicodeScalars.count > maximum { fail("is longer than \(maximum)") }
             if let pattern = keywords["pattern"]?.stringValue {
-                guard let regex = try? NSRegularExpression(pattern: pattern) else { throw SchemaError(description: "\(file): bad pattern \(pattern)") }
+                guard let regex = try? NSRegularExpression(pattern: Self.ecmaAnchored(pattern)) else {
+                    throw SchemaError(description: "\(file): bad pattern \(pattern)")
+                }
                 if regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil { fail("does not match \(pattern)") }
             }
             if let format = keywords["format"]?.stringValue {
@@ -175,6 +177,13 @@ public final class JSONSchemaValidator: Sendable {
             fail("matches a schema it must not match")
         }
         return violations
+    }
+
+    /// JSON Schema patterns are ECMA-262, where a final `$` matches only at the end of the input; in ICU it also matches
+    /// before a final line terminator, so it becomes `\z`.
+    static func ecmaAnchored(_ pattern: String) -> String {
+        guard pattern.hasSuffix("$"), !pattern.hasSuffix("\\$") else { return pattern }
+        return String(pattern.dropLast()) + "\\z"
     }
 
     static func hasType(_ value: JSONValue, _ name: String) -> Bool {

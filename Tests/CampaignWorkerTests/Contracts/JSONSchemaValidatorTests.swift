@@ -41,6 +41,8 @@ import Testing
         #expect(try violations(#"[1,"x"]"#, #"{"items":{"type":"integer"},"minItems":1}"#) == ["$[1]: is string, expected integer"])
         #expect(try violations(#""ab""#, #"{"minLength":3,"pattern":"^a"}"#) == ["$: is shorter than 3"])
         #expect(try violations(#""ba""#, #"{"pattern":"^a"}"#) == ["$: does not match ^a"])
+        #expect(try violations(#""a\n""#, #"{"pattern":"^a$"}"#) == ["$: does not match ^a$"], "$ is the end of input, as in ECMA-262")
+        #expect(try violations(#""a$""#, #"{"pattern":"^a\\$"}"#) == [], "an escaped $ is a dollar sign")
         #expect(try violations("-1", #"{"minimum":0,"maximum":10}"#) == ["$: is below the minimum 0"])
         #expect(try violations("11", #"{"minimum":0,"maximum":10}"#) == ["$: is above the maximum 10"])
         #expect(try violations(#""2026-03-09T01:00:00Z""#, #"{"format":"date-time"}"#) == [])
