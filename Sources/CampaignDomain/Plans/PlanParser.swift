@@ -73,6 +73,10 @@ struct PlanReader {
                       "holdoutPercent", "category"])
         let id = requiredString(object, "id", path)
         if let id, id.isEmpty { fail(path + ".id", "must not be empty") }
+        // The id goes into the plan-id header of every job and into metric labels: no control characters there.
+        if let id, id.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029 }) {
+            fail(path + ".id", "must not contain control characters or line separators")
+        }
         let version = optionalInt(object, "version", path, min: 0) ?? 1
         let name = optionalString(object, "name", path)
         _ = optionalString(object, "description", path)

@@ -184,6 +184,9 @@ import Testing
             (#"{"id":"p","trigger":{"type":"dormancy"},"actions":[{"type":"coupon","template":"T","validDays":1}]}"#, false),
             (#"{"id":"p","trigger":{"type":"birthday"},"audience":{"field":"tier","eq":"gold","ne":"x"},"actions":[{"type":"coupon","template":"T","validDays":1}]}"#, false),
             (#"{"id":"p","trigger":{"type":"birthday"},"actions":[{"type":"coupon","template":"T","validDays":1}],"colour":"red"}"#, false),
+            (#"{"id":"p\r\nX-Forged: 1","trigger":{"type":"birthday"},"actions":[{"type":"coupon","template":"T","validDays":1}]}"#, false),
+            (#"{"id":"p\u2028","trigger":{"type":"birthday"},"actions":[{"type":"coupon","template":"T","validDays":1}]}"#, false),
+            (#"{"id":"生日礼-gold.v2","trigger":{"type":"birthday"},"actions":[{"type":"coupon","template":"T","validDays":1}]}"#, true),
             (#"{"id":"p","trigger":{"type":"birthday"},"actions":[{"type":"coupon","template":"T","validDays":1}],"limits":{"perMember":{"count":1,"within":"30 days"}}}"#, false),
         ]
         for (json, valid) in samples {
