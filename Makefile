@@ -2,7 +2,7 @@
 SWIFT ?= swift
 export PKG_CONFIG_PATH := /usr/local/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: all deps build test drills demo clean
+.PHONY: all deps build test drills deploy-check demo bench clean
 
 all: build
 
@@ -14,15 +14,28 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## test: build and run every test suite, then the short exactly-once drills against tansu (or $$KAFKA_BOOTSTRAP).
+## test: build and run every test suite, a smoke run of the benchmark code with tiny sizes, the static checks of deploy/,
+## then the short exactly-once drills against tansu (or $$KAFKA_BOOTSTRAP).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	.build/debug/campaign-bench --smoke > /dev/null
+	@$(MAKE) --no-print-directory deploy-check
 	SWIFT=$(SWIFT) scripts/drills.sh short
 
 ## drills: the full exactly-once drills (>= 20 kill points, scaling 1 -> 3 -> 2 -> 1, a broker pause); prints a table.
 drills: deps
 	SWIFT=$(SWIFT) scripts/drills.sh full
+
+## deploy-check: YAML parses and deploy/ (Kubernetes, compose, Dockerfile) and docs/asyncapi.yaml agree (needs PyYAML).
+deploy-check:
+	@scripts/ensure-python-yaml.sh
+	python3 scripts/check-deploy.py
+
+## bench: the performance figures of docs/PERFORMANCE.md (release build; a few minutes).
+bench: deps
+	$(SWIFT) build -c release --product campaign-bench
+	.build/release/campaign-bench
 
 ## demo: the worker on an embedded mock Kafka cluster with sample plans and synthetic members.
 demo: deps

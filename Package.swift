@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "campaign-worker", targets: ["CampaignWorkerCLI"]),
         .executable(name: "campaign-drills", targets: ["CampaignDrills"]),
+        .executable(name: "campaign-bench", targets: ["CampaignBench"]),
     ],
     targets: [
         // librdkafka >= 2.8 from the system (see scripts/ensure-librdkafka.sh).
@@ -29,6 +30,8 @@ let package = Package(
         .executableTarget(name: "CampaignWorkerCLI", dependencies: ["CampaignWorker"], swiftSettings: swiftSettings),
         // Black-box exactly-once drills: real worker processes against a real broker (tansu in `make test`).
         .executableTarget(name: "CampaignDrills", dependencies: ["Kafka", "CampaignDomain"], swiftSettings: swiftSettings),
+        // Benchmarks (make bench, release mode); not tests.
+        .executableTarget(name: "CampaignBench", dependencies: ["CampaignWorker", "CampaignDomain", "Kafka"], swiftSettings: swiftSettings),
         // Shared test fixtures: event builders, plan builders, virtual clock helpers, mock cluster helpers.
         .target(name: "TestSupport", dependencies: ["CampaignDomain", "CampaignWorker", "Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "CampaignDomainTests", dependencies: ["CampaignDomain", "TestSupport"], swiftSettings: swiftSettings),

@@ -2,8 +2,8 @@
 ///
 /// Each membership change costs about 6 wall seconds on tansu (its group joins answer late), and a worker must get
 /// every event before that member's next timer: at most 23 virtual hours late (see `DrillWorkload`), which is 11.5
-/// wall seconds at ×7200 and 23 at ×3600. So the drills run at ×3600 and kill points are at least 9.6 s apart (a
-/// restart takes about 7 s to rejoin and restore).
+/// wall seconds at ×7200, 23 at ×3600 and 46 at ×1800. So the drills run at ×3600 or slower, and kill points are at
+/// least 9.6 s apart (a restart takes about 7 s to rejoin and restore).
 enum DrillPlan {
     /// At least 3 kill points and one scale-out, in about a minute and a half.
     static func short(seed: UInt64) -> [Drill] {
@@ -30,8 +30,9 @@ enum DrillPlan {
                     (85, .stop("worker-2")),
                 ], staticMembership: false),
             Drill(
-                name: "broker-pause", days: 4, members: 60, clockRate: 3600, seed: seed &+ 2,
-                schedule: [(0, .start("worker-1")), (0.5, .start("worker-2")), (30, .pauseBroker(seconds: 10))]),
+                // ×1800: after a pause tansu can take half a minute of rebalancing to hand every partition out again.
+                name: "broker-pause", days: 3, members: 60, clockRate: 1800, seed: seed &+ 2,
+                schedule: [(0, .start("worker-1")), (0.5, .start("worker-2")), (40, .pauseBroker(seconds: 10))]),
         ]
     }
 

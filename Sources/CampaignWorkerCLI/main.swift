@@ -8,7 +8,8 @@ let usage = """
     Usage:
       campaign-worker run --config FILE [--virtual-clock V0 --clock-rate R [--clock-anchor W0]]
       campaign-worker demo [--members N] [--year-seconds S] [--quiet]
-      campaign-worker plans validate PATH
+      campaign-worker plans validate PATH [--config FILE]
+      campaign-worker config check --config FILE
       campaign-worker simulate [--config FILE] --plans PATH --events FILE [--from T] [--until T] [--out FILE]
       campaign-worker help
 
@@ -41,8 +42,8 @@ func loadConfig(_ path: String?) -> WorkerConfig {
 }
 
 /// Loads plans and exits 1 listing every error when any plan is invalid.
-func loadPlans(_ path: String) -> [Plan] {
-    let result = PlanLoader.load(path: path)
+func loadPlans(_ path: String, tiers: [String]) -> [Plan] {
+    let result = PlanLoader.load(path: path, knownTiers: tiers)
     guard result.errors.isEmpty else {
         for error in result.errors { FileHandle.standardError.write(Data("\(error)\n".utf8)) }
         fail("\(result.errors.count) plan error(s) in \(path)", code: 1)
@@ -51,13 +52,28 @@ func loadPlans(_ path: String) -> [Plan] {
 }
 
 /// Turns SIGINT and SIGTERM into a clean stop: finish the batch, commit, leave the group.
-func installStopSignals(_ stop: StopSignal) -> [any DispatchSourceSignal] {
+func installStopSignals(_ stop: StopSignal, onStop: @escaping @Sendable () -> Void = {}) -> [any DispatchSourceSignal] {
     [SIGINT, SIGTERM].map { number in
         signal(number, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { stop.stop() }
+        source.setEventHandler {
+            onStop()
+            stop.stop()
+        }
         source.resume()
         return source
+    }
+}
+
+/// Serves /metrics, /healthz and /readyz at `http.listen`; exits 1 when the address cannot be used.
+func startOperationsServer(config: WorkerConfig, worker: Worker, logger: Logger) -> HTTPServer {
+    guard let address = ListenAddress(config.httpListen) else { fail("http.listen must be HOST:PORT, not \(config.httpListen)", code: 1) }
+    do {
+        let server = try HTTPServer(address: address, logger: logger, handler: OperationsEndpoints(worker: worker).respond)
+        server.start()
+        return server
+    } catch {
+        fail(error.description, code: 1)
     }
 }
 
@@ -73,12 +89,14 @@ do {
         print(usage)
 
     case "plans":
-        let parsed = try Arguments(arguments.dropFirst(), valued: [])
+        let parsed = try Arguments(arguments.dropFirst(), valued: ["config"])
         guard parsed.positional.first == "validate", parsed.positional.count == 2 else {
-            throw Arguments.UsageError(description: "usage: campaign-worker plans validate PATH")
+            throw Arguments.UsageError(description: "usage: campaign-worker plans validate PATH [--config FILE]")
         }
         let path = parsed.positional[1]
-        let result = PlanLoader.load(path: path)
+        // With a config, tiers named in plans are checked against the programme's tiers.
+        let tiers = parsed.value("config").map { loadConfig($0).programme.tiers }
+        let result = PlanLoader.load(path: path, knownTiers: tiers)
         if result.errors.isEmpty {
             print("\(result.plans.count) plan(s) valid in \(result.files.count) file(s): \(result.plans.map(\.id).joined(separator: ", "))")
         } else {
@@ -87,10 +105,21 @@ do {
             exit(1)
         }
 
+    case "config":
+        let parsed = try Arguments(arguments.dropFirst(), valued: ["config"])
+        guard parsed.positional == ["check"] else { throw Arguments.UsageError(description: "usage: campaign-worker config check --config FILE") }
+        let path = try parsed.required("config")
+        let report = ConfigCheck(configPath: path, environment: ProcessInfo.processInfo.environment).run()
+        if let effective = report.effectiveConfig { print(effective, terminator: "") }
+        for note in report.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        for problem in report.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
+        guard report.isValid else { fail("\(report.problems.count) problem(s) in the configuration from \(path)", code: 1) }
+        FileHandle.standardError.write(Data("configuration OK: run can start with \(path)\n".utf8))
+
     case "simulate":
         let parsed = try Arguments(arguments.dropFirst(), valued: ["config", "plans", "events", "from", "until", "out"])
         let config = loadConfig(parsed.value("config"))
-        let plans = loadPlans(try parsed.required("plans"))
+        let plans = loadPlans(try parsed.required("plans"), tiers: config.programme.tiers)
         let command = SimulateCommand(
             config: config, plans: plans, eventsPath: try parsed.required("events"),
             from: parseInstant(parsed.value("from"), option: "from"), until: parseInstant(parsed.value("until"), option: "until"),
@@ -109,8 +138,9 @@ do {
     case "run":
         let parsed = try Arguments(arguments.dropFirst(), valued: ["config", "virtual-clock", "clock-rate", "clock-anchor"])
         let config = loadConfig(try parsed.required("config"))
-        guard let plansPath = config.plansPath else { fail("the config has no plans.path; set it (or CAMPAIGN_WORKER_PLANS_PATH) to a plan file or directory", code: 1) }
-        let plans = loadPlans(plansPath)
+        guard config.plansPath != nil || config.topics.plans != nil else {
+            fail("the config names no plans: set plans.path (or CAMPAIGN_WORKER_PLANS_PATH) to a plan file or directory, or topics.plans", code: 1)
+        }
         let clock: any WorkerClock
         if let start = parseInstant(parsed.value("virtual-clock"), option: "virtual-clock") {
             guard let rateText = parsed.value("clock-rate"), let rate = Double(rateText), rate > 0 else {
@@ -124,14 +154,18 @@ do {
             clock = SystemClock()
         }
         let stop = StopSignal()
-        let signals = installStopSignals(stop)
         let logger = Logger()
+        // The worker reads plans.path itself (and keeps re-reading it), so no plans are handed over here.
+        let worker = Worker(config: config, plans: [], clock: clock, logger: logger)
+        let signals = installStopSignals(stop) { worker.health.stopping() }
+        let server = startOperationsServer(config: config, worker: worker, logger: logger)
         do {
-            try Worker(config: config, plans: plans, clock: clock, logger: logger).run(until: stop)
+            try worker.run(until: stop)
         } catch {
             logger.error("worker.failed", [("error", .string(error.description))])
             exit(1)
         }
+        server.stop()
         withExtendedLifetime(signals) {}
 
     case "demo":

@@ -16,10 +16,11 @@ public final class KafkaConsumer: Sendable {
     /// Defaults unless overridden: partition.assignment.strategy=cooperative-sticky,
     /// enable.auto.commit=false, enable.auto.offset.store=false, auto.offset.reset=earliest.
     /// `group.id` is required. `logHandler` receives librdkafka's log lines instead of stderr;
+    /// `statisticsHandler` receives the statistics JSON every `statistics.interval.ms`, inside `poll`;
     /// `onRevoke` runs before partitions are given up (see `RevocationHandler`).
     public init(
         properties: [String: String], topics: [String], logHandler: KafkaLogHandler? = nil,
-        onRevoke: RevocationHandler? = nil
+        statisticsHandler: KafkaStatisticsHandler? = nil, onRevoke: RevocationHandler? = nil
     ) throws(KafkaError) {
         let operation = "create consumer"
         guard let groupID = properties["group.id"], !groupID.isEmpty else {
@@ -37,9 +38,11 @@ public final class KafkaConsumer: Sendable {
                 "auto.offset.reset": "earliest",
             ])
         conf.installRebalance()
+        if statisticsHandler != nil { conf.installStatistics() }
         client = try RDKafkaClient(
             type: RD_KAFKA_CONSUMER, conf: conf,
-            context: RDKafkaCallbackContext(logHandler: logHandler, revocationHandler: onRevoke))
+            context: RDKafkaCallbackContext(
+                logHandler: logHandler, statisticsHandler: statisticsHandler, revocationHandler: onRevoke))
 
         // Route the main queue (rebalance callbacks, errors) to rd_kafka_consumer_poll.
         let forwarded = rd_kafka_poll_set_consumer(client.handle)

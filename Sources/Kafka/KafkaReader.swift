@@ -104,6 +104,15 @@ public final class KafkaReader: Sendable {
         }
     }
 
+    /// The high watermark (the offset after the last record) of every assigned partition, asked from the broker.
+    public func endOffsets(timeout: Duration) throws(KafkaError) -> [TopicPartition: Int64] {
+        var ends: [TopicPartition: Int64] = [:]
+        for partition in partitions {
+            ends[partition] = try client.watermarks(topic: partition.topic, partition: partition.partition, timeout: timeout).high
+        }
+        return ends
+    }
+
     /// Reads like `readToEnd`, handing records to `body` batch by batch instead of keeping them.
     ///
     /// Returns true when every partition reached the high watermark it had at the time of the call, false when

@@ -11,7 +11,10 @@ public final class WorkerHarness {
     /// The running worker; `restart()` replaces it with a new one in the same group.
     public private(set) var worker: Worker
     public let clock: ManualClock
+    /// Partitions of every topic the harness created.
+    public let partitions: Int
     private let plans: [Plan]
+    private let logger: Logger
     private var stop = StopSignal()
     private var thread: Thread
     private let failure = FailureBox()
@@ -22,7 +25,11 @@ public final class WorkerHarness {
     }
 
     /// Starts the worker with `plans`, `partitions` per topic, the clock at `start`, and waits until it owns partitions.
-    public init(plans: [Plan], start: Instant, partitions: Int = 3, configure: (inout WorkerConfig) -> Void = { _ in }) throws {
+    /// `logger` receives the worker's log lines (errors only, to standard error, unless given).
+    public init(
+        plans: [Plan], start: Instant, partitions: Int = 3, logger: Logger = Logger(minimumLevel: .error),
+        configure: (inout WorkerConfig) -> Void = { _ in }
+    ) throws {
         let silent: KafkaLogHandler = { _, _, _ in }
         cluster = try MockKafkaCluster(brokers: 1, logHandler: silent)
         cluster.setGroupInitialRebalanceDelay(.milliseconds(50))
@@ -37,11 +44,14 @@ public final class WorkerHarness {
         for role in OutputRole.allCases {
             if let topic = config.topics.topic(for: role) { try cluster.createTopic(topic, partitions: partitions) }
         }
+        if let plans = config.topics.plans { try cluster.createTopic(plans, partitions: 1) }
         self.config = config
         self.plans = plans
+        self.logger = logger
+        self.partitions = partitions
         clock = ManualClock(start)
         producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logHandler: silent)
-        (worker, thread) = Self.startWorker(config: config, plans: plans, clock: clock, stop: stop, failure: failure)
+        (worker, thread) = Self.startWorker(config: config, plans: plans, clock: clock, logger: logger, stop: stop, failure: failure)
         let worker = self.worker
         try waitUntil("the worker owns partitions and is ready", timeout: 30) {
             worker.statistics.isReady && !worker.statistics.snapshot.assignedPartitions.isEmpty
@@ -53,9 +63,9 @@ public final class WorkerHarness {
     }
 
     private static func startWorker(
-        config: WorkerConfig, plans: [Plan], clock: ManualClock, stop: StopSignal, failure: FailureBox
+        config: WorkerConfig, plans: [Plan], clock: ManualClock, logger: Logger, stop: StopSignal, failure: FailureBox
     ) -> (Worker, Thread) {
-        let worker = Worker(config: config, plans: plans, clock: clock, logger: Logger(minimumLevel: .error))
+        let worker = Worker(config: config, plans: plans, clock: clock, logger: logger)
         let thread = Thread {
             do throws(Worker.Failure) { try worker.run(until: stop) } catch { failure.set(error.description) }
         }
@@ -73,7 +83,7 @@ public final class WorkerHarness {
     public func restart() throws {
         stopWorker()
         stop = StopSignal()
-        (worker, thread) = Self.startWorker(config: config, plans: plans, clock: clock, stop: stop, failure: failure)
+        (worker, thread) = Self.startWorker(config: config, plans: plans, clock: clock, logger: logger, stop: stop, failure: failure)
         let worker = self.worker
         try waitUntil("the restarted worker owns partitions and restored them", timeout: 30) {
             worker.statistics.isReady && !worker.statistics.snapshot.assignedPartitions.isEmpty
@@ -92,6 +102,13 @@ public final class WorkerHarness {
         try producer.flush(timeout: .seconds(10))
     }
 
+    /// Writes a plan (or, with nil, a tombstone deleting it) to the plans topic, keyed by plan id.
+    public func publishPlan(id: String, json: String?) throws {
+        guard let topic = config.topics.plans else { throw Timeout(description: "the harness was started without a plans topic") }
+        try producer.send(ProducerRecord(topic: topic, partition: 0, key: Array(id.utf8), value: json.map { Array($0.utf8) }))
+        try producer.flush(timeout: .seconds(10))
+    }
+
     /// Waits until the worker consumed `count` records in total.
     public func waitForConsumed(_ count: Int) throws {
         try waitUntil("the worker consumed \(count) records", timeout: 30) { self.worker.statistics.snapshot.consumed >= count }
@@ -105,7 +122,8 @@ public final class WorkerHarness {
     }
 
     /// Reads a whole output topic once it holds at least `count` records (delivery is asynchronous).
-    public func read(_ topic: String, partitions: Int = 3, atLeast count: Int = 0) throws -> [ConsumerRecord] {
+    public func read(_ topic: String, partitions: Int? = nil, atLeast count: Int = 0) throws -> [ConsumerRecord] {
+        let partitions = partitions ?? self.partitions
         var records: [ConsumerRecord] = []
         try waitUntil("\(topic) holds \(count) records", timeout: 20) {
             guard let reader = try? KafkaReader(
@@ -121,8 +139,12 @@ public final class WorkerHarness {
     }
 
     /// Reads a job or decision topic once it holds at least `count` records and parses each value.
+    ///
+    /// Every record must match its published JSON Schema (`schemas/`), so each integration test checks the contract too.
     public func readObjects(_ topic: String, atLeast count: Int = 0) throws -> [JSONObject] {
-        try read(topic, atLeast: count).compactMap { record in record.value.flatMap { try? JSONParser.parse($0) }?.objectValue }
+        let objects = try read(topic, atLeast: count).compactMap { record in record.value.flatMap { try? JSONParser.parse($0) }?.objectValue }
+        for object in objects { try ContractSchemas.checkOutput(object) }
+        return objects
     }
 
     public func waitUntil(_ what: String, timeout: Double, _ condition: () -> Bool) throws {

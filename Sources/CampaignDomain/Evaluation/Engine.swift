@@ -5,6 +5,10 @@ public struct Engine: Sendable {
     public var programme: Programme
     /// Plans that take part in evaluation (every status but `draft`), ordered by id for deterministic output.
     public private(set) var plans: [Plan]
+    /// The plans of `plans` driven by each member's schedule, by applied events, and by recurring sweeps.
+    public private(set) var timePlans: [Plan]
+    public private(set) var eventPlans: [Plan]
+    public private(set) var recurringPlans: [Plan]
     /// Whether decision records are produced (CONTRACT §4; on by default).
     public var decisionsEnabled: Bool
     /// Whether `maxLateness` applies. `simulate` turns it off: a clock jump there is not downtime.
@@ -16,7 +20,11 @@ public struct Engine: Sendable {
         decoder: EventDecoder = EventDecoder()
     ) {
         self.programme = programme
-        self.plans = plans.filter { $0.status != .draft }.sorted { $0.id < $1.id }
+        let active = plans.filter { $0.status != .draft }.sorted { $0.id < $1.id }
+        self.plans = active
+        self.timePlans = active.filter { $0.trigger.kind == .time }
+        self.eventPlans = active.filter { $0.trigger.kind == .event }
+        self.recurringPlans = active.filter { $0.trigger.kind == .recurring }
         self.decisionsEnabled = decisionsEnabled
         self.enforcesLateness = enforcesLateness
         self.decoder = decoder

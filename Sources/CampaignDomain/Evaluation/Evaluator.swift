@@ -1,14 +1,17 @@
 /// Evaluates one occurrence of one plan for one member, in the contract's check order, and writes what it produced.
 ///
-/// Order (CONTRACT §3): paused → window → late → audience → holdout → per-member limit; then per action
-/// `no-consent`. The first failing check is the decision's reason.
+/// Order (CONTRACT §3): paused → window → late → audience → holdout → per-member limit → budget; then per action
+/// `no-consent` and `capped`; then quiet hours decide `sendAfter`. The first failing check is the decision's reason.
 struct Evaluator {
     let engine: Engine
     let now: Instant
     let zone: Zone
     let traceparent: String?
 
-    func evaluate(plan: Plan, occurrence: Occurrence, member: inout MemberState, into out: inout [OutputRecord]) {
+    func evaluate(
+        plan: Plan, occurrence: Occurrence, member: inout MemberState, budget: inout PartitionBudget,
+        into out: inout [OutputRecord]
+    ) {
         let firedAt = occurrence.fireAt
         if case .pointsExpiring(let trigger) = plan.trigger, case .pointsExpiring(let expiresAt, _) = occurrence.details,
             member.points.points(expiringAt: expiresAt) < trigger.minPoints
@@ -17,7 +20,14 @@ struct Evaluator {
             member.occurrences.record(HandledOccurrence(planID: plan.id, occurrence: occurrence.key, firedAt: firedAt, counted: false))
             return
         }
+        let today = zone.localDate(of: firedAt)
+        let inAudience = plan.audience?.matches(member, today: today, zone: zone) ?? true
+        if case .recurring = plan.trigger {
+            // Recurring triggers record decisions only for members inside the audience.
+            guard inAudience, case .recurring = occurrence.details else { return }
+        }
         var counted = false
+        let couponActions = plan.actions.reduce(0) { if case .coupon = $1 { $0 + 1 } else { $0 } }
         let reason: SuppressionReason? = {
             if plan.status == .paused { return .paused }
             if !plan.schedule.contains(firedAt) { return .window }
@@ -26,9 +36,7 @@ struct Evaluator {
             {
                 return .late
             }
-            if let audience = plan.audience, !audience.matches(member, today: zone.localDate(of: firedAt), zone: zone) {
-                return .audience
-            }
+            if !inAudience { return .audience }
             counted = true
             if Engine.isHeldOut(memberID: member.id, planID: plan.id, basisPoints: plan.holdoutBasisPoints) { return .holdout }
             if let limit = plan.limits.perMember {
@@ -38,9 +46,13 @@ struct Evaluator {
                     return .limit
                 }
             }
+            if !budget.allows(couponActions, of: plan) {
+                counted = false
+                return .budget
+            }
             return nil
         }()
-        member.occurrences.record(HandledOccurrence(planID: plan.id, occurrence: occurrence.key, firedAt: firedAt, counted: counted))
+        record(plan: plan, occurrence: occurrence, counted: counted, member: &member)
         let trigger = TriggerRef(type: plan.trigger.typeName, occurrence: occurrence.key, firedAt: firedAt)
         if let reason {
             emitDecision(plan: plan, member: member, trigger: trigger, reason: reason, jobIDs: [], suppressed: [], into: &out)
@@ -60,6 +72,7 @@ struct Evaluator {
                 }
                 out.append(encoder.couponJob(jobID: jobID, coupon: coupon, validFrom: firedAt, validUntil: validUntil))
                 jobIDs.append(jobID)
+                if plan.limits.totalCoupons != nil { budget.issued[plan.id, default: 0] += 1 }
             case .notify(let notify):
                 guard let channel = notify.channels.first(where: { member.consents[$0] == true }) else {
                     suppressed.append((index, .noConsent))
@@ -73,17 +86,43 @@ struct Evaluator {
                     member.notificationsSent.append(SentNotification(at: firedAt, channel: channel))
                 }
                 let params = notificationParams(notify, plan: plan, occurrence: occurrence, member: member)
-                out.append(
-                    encoder.notificationJob(
-                        jobID: jobID, channel: channel, template: notify.template, locale: member.locale, params: params,
-                        sendAfter: firedAt))
                 jobIDs.append(jobID)
+                if let releaseAt = plan.schedule.quietHours?.release(of: firedAt, in: zone) {
+                    member.heldNotifications.append(
+                        HeldNotification(
+                            jobID: jobID, planID: plan.id, planVersion: plan.version, trigger: trigger, channel: channel,
+                            template: notify.template, locale: member.locale, params: params, releaseAt: releaseAt,
+                            traceparent: traceparent))
+                    member.heldNotifications.sort { $0.releaseAt < $1.releaseAt }
+                } else {
+                    out.append(
+                        encoder.notificationJob(
+                            jobID: jobID, channel: channel, template: notify.template, locale: member.locale, params: params,
+                            sendAfter: firedAt))
+                }
             }
         }
         let allSuppressed = jobIDs.isEmpty && !suppressed.isEmpty
         emitDecision(
             plan: plan, member: member, trigger: trigger, reason: allSuppressed ? suppressed[0].reason : nil, jobIDs: jobIDs,
             suppressed: allSuppressed ? [] : suppressed, into: &out)
+    }
+
+    /// Remembers that the occurrence was evaluated, so it is never evaluated again.
+    ///
+    /// Occurrences named after an event id cannot recur (the event is remembered as a duplicate), so they are only
+    /// logged when they count towards a per-member limit; recurring plans keep their last date instead.
+    func record(plan: Plan, occurrence: Occurrence, counted: Bool, member: inout MemberState) {
+        switch plan.trigger {
+        case .recurring:
+            if case .recurring(let date) = occurrence.details { member.recurringLast[plan.id] = date }
+            guard counted, plan.limits.perMember != nil else { return }
+        case .event, .tierChanged:
+            guard counted, plan.limits.perMember != nil else { return }
+        default:
+            break
+        }
+        member.occurrences.record(HandledOccurrence(planID: plan.id, occurrence: occurrence.key, firedAt: occurrence.fireAt, counted: counted))
     }
 
     /// Whether one more notification on `channel` at `firedAt` stays within every programme cap.
@@ -109,7 +148,7 @@ struct Evaluator {
             break
         }
         switch occurrence.details {
-        case .none:
+        case .none, .event:
             break
         case .dormancy(let days):
             add("inactiveDays", String(days))
@@ -118,7 +157,14 @@ struct Evaluator {
             add("pointsExpiring", String(member.points.points(expiringAt: expiresAt)))
             add("expiresAt", expiresAt.rfc3339)
             add("pointsBalance", String(member.points.balance))
+        case .anniversary(let years):
+            add("years", String(years))
+        case .spend(let amount):
+            add("spend", amount.moneyText)
+        case .recurring:
+            add("pointsBalance", String(member.points.balance))
         }
+        if case .tierChanged = plan.trigger, let tier = member.tier { add("tier", tier) }
         return params
     }
 
@@ -144,6 +190,12 @@ public struct TriggerRef: Sendable, Hashable {
     public var type: String
     public var occurrence: String
     public var firedAt: Instant
+
+    public init(type: String, occurrence: String, firedAt: Instant) {
+        self.type = type
+        self.occurrence = occurrence
+        self.firedAt = firedAt
+    }
 }
 
 extension Zone {

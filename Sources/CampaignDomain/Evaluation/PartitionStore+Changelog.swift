@@ -10,10 +10,10 @@ public struct MemberChange: Sendable, Hashable {
     }
 }
 
-/// Change tracking for the member-state changelog, and restoring a store from it.
+/// Change tracking for the member-state changelog, and rolling back to the last commit.
 ///
 /// Every change goes through `apply` or `fireDue`, which note the member's state before its first change since the
-/// last `checkpoint()`. The runtime writes `pendingChanges()` to the changelog with the outputs they caused, then
+/// last `checkpoint()`. A store is restored from the changelog with `restore(_:engine:)` and `remove(_:)`. The runtime writes `pendingChanges()` to the changelog with the outputs they caused, then
 /// either checkpoints (the write committed) or rolls back (it was aborted, so state returns to what the changelog
 /// and the committed input offsets say).
 extension PartitionStore {
@@ -35,29 +35,46 @@ extension PartitionStore {
         }
     }
 
+    /// Ends a restore from the changelog: takes the clock's `now`, rebuilds every timer and recurring cursor from the
+    /// restored members (recurring occurrences up to `maxLateness` back fire on recovery, once per member), and
+    /// checkpoints, so nothing restored counts as a change.
+    public mutating func completeRestore(now: Instant, engine: Engine) {
+        advanceClock(to: now)
+        rescheduleAll(engine: engine)
+        checkpoint()
+    }
+
     /// Accepts every change so far: they are committed and can no longer be rolled back.
+    ///
+    /// Also call it once a restore is complete, so a later `rollback()` has a starting point.
     public mutating func checkpoint() {
         uncheckpointed.removeAll()
+        checkpointed = PartitionCheckpoint(budget: budget, recurringCursors: recurringCursors, clock: clock)
     }
 
-    /// Puts every member changed since the last checkpoint back as it was then, with their timers.
+    /// Puts every member changed since the last checkpoint back as it was then, with their timers and zone index,
+    /// and the partition's coupon budget, recurring cursors and clock too.
     public mutating func rollback() {
         for (id, original) in uncheckpointed {
+            if let current = members[id] { zoneMembers[Self.zoneKey(current)]?.remove(id) }
             members[id] = original
-            if let due = original?.nextDue { timers.push(due, id) }
+            if let original {
+                zoneMembers[Self.zoneKey(original), default: []].insert(id)
+                if let due = original.nextDue { timers.push(due, id) }
+            }
         }
         uncheckpointed.removeAll()
+        if let checkpointed {
+            budget = checkpointed.budget
+            recurringCursors = checkpointed.recurringCursors
+            clock = checkpointed.clock
+        }
     }
+}
 
-    /// Puts a member read from the changelog in place, without counting it as a change.
-    ///
-    /// Call `rescheduleAll(engine:)` once the restore is complete to rebuild the timers.
-    public mutating func restore(_ member: MemberState) {
-        members[member.id] = member
-    }
-
-    /// Removes a member on a changelog tombstone, without counting it as a change.
-    public mutating func restoreErasure(of memberID: String) {
-        members[memberID] = nil
-    }
+/// The partition-level state a rollback returns to: everything in a store that is not a member.
+struct PartitionCheckpoint: Sendable {
+    var budget: PartitionBudget
+    var recurringCursors: [RecurringCursor.Key: RecurringCursor]
+    var clock: Instant?
 }

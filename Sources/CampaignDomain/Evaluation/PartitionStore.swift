@@ -1,19 +1,37 @@
-/// The members of one input partition and their pending time triggers.
+/// The members of one input partition, their pending time triggers, recurring sweeps and coupon budget share.
 ///
 /// Each input partition has its own store, so a partition can move between replicas with its state. Methods take the
 /// clock's `now` as a parameter: the store never reads a clock.
 public struct PartitionStore: Sendable {
     public internal(set) var members: [String: MemberState] = [:]
     var timers = TimerHeap()
+    /// This partition's share of coupon budgets and what it issued.
+    public var budget: PartitionBudget
+    /// Member ids by zone key (the member's zone id, or "" for the programme's zone), for recurring sweeps.
+    var zoneMembers: [String: Set<String>] = [:]
+    /// The next fire instant of each recurring plan in each zone.
+    var recurringCursors: [RecurringCursor.Key: RecurringCursor] = [:]
+    /// The latest clock reading the store was given.
+    public internal(set) var clock: Instant?
     /// Members changed since the last checkpoint, with their state before the first change (see `+Changelog`).
     var uncheckpointed: [String: MemberState?] = [:]
+    /// Budget, recurring cursors and clock as of the last checkpoint, for `rollback()` (see `+Changelog`).
+    var checkpointed: PartitionCheckpoint?
 
-    public init() {}
+    public init(partition: Int = 0, partitionCount: Int = 1) {
+        budget = PartitionBudget(partition: partition, partitionCount: partitionCount)
+    }
 
     public var memberCount: Int { members.count }
 
-    /// The earliest instant a timer may be due (possibly a stale entry, never later than the true next due time).
-    public var nextDue: Instant? { timers.peek }
+    /// The earliest instant something may be due (possibly a stale timer entry, never later than the true one).
+    public var nextDue: Instant? {
+        let recurring = recurringCursors.values.lazy.map(\.fireAt).min()
+        switch (timers.peek, recurring) {
+        case (.some(let a), .some(let b)): return min(a, b)
+        case (let a, let b): return a ?? b
+        }
+    }
 
     public func member(_ id: String) -> MemberState? { members[id] }
 
@@ -22,45 +40,68 @@ public struct PartitionStore: Sendable {
         members[event.subject]?.recentEvents.contains(event.dedupHash) ?? false
     }
 
-    /// Applies one event at clock time `now`: first fires the member's timers due by `now`, then changes state, then
-    /// fires any occurrence the change made due exactly now.
+    /// Applies one event at clock time `now`: first fires the member's timers due by `now`, then changes state,
+    /// evaluates event-driven plans, then fires any occurrence the change made due exactly now.
     @discardableResult
     public mutating func apply(
         _ event: ActivityEvent, now: Instant, engine: Engine, into out: inout [OutputRecord]
     ) -> ApplyOutcome {
+        advanceClock(to: now)
         if case .unknown = event.payload { return .ignoredUnknownType }
         if isDuplicate(event) { return .duplicate }
         let memberID = event.subject
         if case .erased = event.payload {
             // What fell due before the erasure still fires first, as it does for any other event (and in `simulate`).
-            processMember(memberID, now: now, engine: engine, traceparent: nil, into: &out)
-            // Forget everything: state, duplicate memory, pending timers (their heap entries go stale).
+            if let due = members[memberID]?.nextDue, due <= now {
+                processMember(memberID, now: now, engine: engine, traceparent: nil, into: &out)
+            }
+            // Forget everything: state, duplicate memory, held jobs, pending timers (their heap entries go stale).
             noteChange(memberID)
-            members[memberID] = nil
+            remove(memberID)
             return .erased
         }
-        processMember(memberID, now: now, engine: engine, traceparent: nil, into: &out)
-        var member = members[memberID] ?? MemberState(id: memberID, horizon: now)
+        // Whatever was due before this event fires first, as if the event came a moment later.
+        if let due = members[memberID]?.nextDue, due <= now {
+            processMember(memberID, now: now, engine: engine, traceparent: nil, into: &out)
+        }
+        let before = members[memberID]
+        var member = before ?? MemberState(id: memberID, horizon: now)
         member.recentEvents.insert(event.dedupHash)
-        member.apply(event, effectiveTime: engine.effectiveTime(of: event, now: now), programme: engine.programme)
+        let effectiveTime = engine.effectiveTime(of: event, now: now)
+        member.apply(event, effectiveTime: effectiveTime, programme: engine.programme)
         // Occurrences that fire before now and only became known with this event are never fired late.
         if member.horizon < now { member.horizon = now }
+        let zone = member.zone(programme: engine.programme)
+        for plan in engine.eventPlans {
+            guard
+                let occurrence = plan.trigger.eventOccurrence(
+                    event: event, firedAt: effectiveTime, before: before, after: member, zone: zone, tiers: engine.programme.tiers),
+                !member.occurrences.contains(planID: plan.id, occurrence: occurrence.key)
+            else { continue }
+            Evaluator(engine: engine, now: now, zone: zone, traceparent: event.traceparent)
+                .evaluate(plan: plan, occurrence: occurrence, member: &member, budget: &budget, into: &out)
+        }
         noteChange(memberID)
         members[memberID] = member
+        if before == nil || before?.timeZoneID != member.timeZoneID {
+            reindex(memberID, from: before.map(Self.zoneKey), to: Self.zoneKey(member), engine: engine)
+        }
         processMember(memberID, now: now, engine: engine, traceparent: event.traceparent, into: &out)
         return .applied
     }
 
-    /// Fires every timer due at or before `now`, in due order.
+    /// Fires every timer, held job and recurring occurrence due at or before `now`, in due order.
     public mutating func fireDue(now: Instant, engine: Engine, into out: inout [OutputRecord]) {
+        advanceClock(to: now)
         while let due = timers.peek, due <= now {
             guard let entry = timers.pop() else { break }
             guard members[entry.memberID]?.nextDue == entry.due else { continue }  // stale entry
             processMember(entry.memberID, now: now, engine: engine, traceparent: nil, into: &out)
         }
+        sweepRecurring(now: now, engine: engine, into: &out)
     }
 
-    /// Recomputes every member's next due time, e.g. after plans changed.
+    /// Recomputes every member's next due time and the recurring cursors, e.g. after plans changed.
     public mutating func rescheduleAll(engine: Engine) {
         timers.removeAll()
         for id in members.keys.sorted() {
@@ -69,30 +110,55 @@ public struct PartitionStore: Sendable {
             if let due = member.nextDue { timers.push(due, id) }
             members[id] = member
         }
+        let current = Dictionary(uniqueKeysWithValues: engine.recurringPlans.map { ($0.id, $0.trigger) })
+        recurringCursors = recurringCursors.filter { current[$0.key.planID] == .recurring($0.value.trigger) }
+        ensureCursors(engine: engine)
     }
 
-    /// Evaluates every occurrence of the member due by `now`, then schedules the next one.
+    /// Puts a member back (e.g. restored from a changelog) and schedules it.
+    public mutating func restore(_ member: MemberState, engine: Engine) {
+        let previous = members[member.id]
+        var restored = member
+        restored.nextDue = Self.nextDue(of: member, engine: engine)
+        members[member.id] = restored
+        if let due = restored.nextDue { timers.push(due, member.id) }
+        reindex(member.id, from: previous.map(Self.zoneKey), to: Self.zoneKey(restored), engine: engine)
+    }
+
+    /// Forgets a member and its pending work.
+    public mutating func remove(_ memberID: String) {
+        guard let member = members.removeValue(forKey: memberID) else { return }
+        zoneMembers[Self.zoneKey(member)]?.remove(memberID)
+    }
+
+    mutating func advanceClock(to now: Instant) {
+        if clock.map({ now > $0 }) ?? true { clock = now }
+    }
+
+    /// Releases held jobs and evaluates every time occurrence of the member due by `now`, then schedules the next.
     mutating func processMember(
         _ memberID: String, now: Instant, engine: Engine, traceparent: String?, into out: inout [OutputRecord]
     ) {
         guard var member = members[memberID] else { return }
         member.points.dropExpired(at: now)
+        while let held = member.heldNotifications.first, held.releaseAt <= now {
+            out.append(JobEncoder.released(held, memberID: memberID, createdAt: now))
+            member.heldNotifications.removeFirst()
+        }
         let zone = member.zone(programme: engine.programme)
-        while true {
-            var earliest: (plan: Plan, occurrence: Occurrence)?
-            for plan in engine.plans {
-                guard
-                    let occurrence = plan.trigger.nextOccurrence(
-                        for: member, zone: zone, notBefore: member.horizon,
-                        isHandled: { member.occurrences.contains(planID: plan.id, occurrence: $0) }),
-                    occurrence.fireAt <= now
-                else { continue }
-                if let current = earliest, current.occurrence.fireAt <= occurrence.fireAt { continue }
-                earliest = (plan, occurrence)
-            }
-            guard let (plan, occurrence) = earliest else { break }
+        // The next occurrence of each time plan, computed once; only the plan that fired is looked at again.
+        var candidates = engine.timePlans.map { Self.next(for: $0, member: member, zone: zone) }
+        while let index = candidates.indices.min(by: { (candidates[$0]?.fireAt ?? .max) < (candidates[$1]?.fireAt ?? .max) }),
+            let occurrence = candidates[index], occurrence.fireAt <= now
+        {
             Evaluator(engine: engine, now: now, zone: zone, traceparent: traceparent)
-                .evaluate(plan: plan, occurrence: occurrence, member: &member, into: &out)
+                .evaluate(plan: engine.timePlans[index], occurrence: occurrence, member: &member, budget: &budget, into: &out)
+            candidates[index] = Self.next(for: engine.timePlans[index], member: member, zone: zone)
+        }
+        // A held job whose quiet hours already ended (fired late) goes out now.
+        while let held = member.heldNotifications.first, held.releaseAt <= now {
+            out.append(JobEncoder.released(held, memberID: memberID, createdAt: now))
+            member.heldNotifications.removeFirst()
         }
         if member.horizon < now { member.horizon = now }
         member.occurrences.prune(before: member.horizon)
@@ -103,24 +169,38 @@ public struct PartitionStore: Sendable {
         } else {
             member.notificationsSent.removeAll()
         }
-        let previous = member.nextDue
-        member.nextDue = Self.nextDue(of: member, engine: engine)
-        if let due = member.nextDue, due != previous { timers.push(due, memberID) }
+        // Every candidate left fires after now, so moving the horizon up to now leaves them all valid.
+        let previousDue = member.nextDue
+        member.nextDue = candidates.compactMap { $0?.fireAt }.min()
+        if let held = member.heldNotifications.first?.releaseAt, member.nextDue.map({ held < $0 }) ?? true { member.nextDue = held }
+        if let due = member.nextDue, due != previousDue { timers.push(due, member.id) }
         noteChange(memberID)
         members[memberID] = member
     }
 
+    /// The next not yet handled occurrence of `plan` for `member`, at or after the member's horizon.
+    static func next(for plan: Plan, member: MemberState, zone: Zone) -> Occurrence? {
+        plan.trigger.nextOccurrence(
+            for: member, zone: zone, notBefore: member.horizon,
+            isHandled: { member.occurrences.contains(planID: plan.id, name: $0) })
+    }
+
+    /// Sets the member's next due time and queues it when it changed.
+    mutating func schedule(_ member: inout MemberState, engine: Engine) {
+        let previous = member.nextDue
+        member.nextDue = Self.nextDue(of: member, engine: engine)
+        if let due = member.nextDue, due != previous { timers.push(due, member.id) }
+    }
+
     static func nextDue(of member: MemberState, engine: Engine) -> Instant? {
         let zone = member.zone(programme: engine.programme)
-        var earliest: Instant?
-        for plan in engine.plans {
-            guard
-                let occurrence = plan.trigger.nextOccurrence(
-                    for: member, zone: zone, notBefore: member.horizon,
-                    isHandled: { member.occurrences.contains(planID: plan.id, occurrence: $0) })
-            else { continue }
+        var earliest = member.heldNotifications.first?.releaseAt
+        for plan in engine.timePlans {
+            guard let occurrence = next(for: plan, member: member, zone: zone) else { continue }
             if earliest.map({ occurrence.fireAt < $0 }) ?? true { earliest = occurrence.fireAt }
         }
         return earliest
     }
+
+    static func zoneKey(_ member: MemberState) -> String { member.timeZoneID ?? "" }
 }

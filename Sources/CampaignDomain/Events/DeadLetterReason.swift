@@ -7,7 +7,33 @@ public struct DeadLetterReason: Error, Sendable, Hashable, CustomStringConvertib
 
     public init(_ code: Code, _ detail: String) {
         self.code = code
-        self.detail = detail
+        self.detail = Self.headerSafe(detail)
+    }
+
+    /// The longest `detail`, in characters; longer sentences are cut with "…".
+    public static let maxDetailLength = 300
+
+    /// `text` with every control character (C0, DEL, C1, line and paragraph separators) written as `\uXXXX` and cut to
+    /// `maxDetailLength`, so that nothing from a record — a member name in a JSON object, an invalid value — can break
+    /// a header or a log line of whoever reads the dead letter.
+    static func headerSafe(_ text: String) -> String {
+        var safe = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            guard count < maxDetailLength else {
+                safe += "…"
+                break
+            }
+            switch scalar.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029:
+                let hex = String(scalar.value, radix: 16, uppercase: false)
+                safe += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                safe.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return safe
     }
 
     public var description: String { "\(code.rawValue): \(detail)" }

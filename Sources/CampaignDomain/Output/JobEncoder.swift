@@ -3,10 +3,34 @@
 /// Members are written in a fixed order so the same input gives the same bytes. Jobs never carry contact data.
 struct JobEncoder {
     let memberID: String
-    let plan: Plan
+    let planID: String
+    let planVersion: Int
     let trigger: TriggerRef
     let createdAt: Instant
     let traceparent: String?
+
+    init(memberID: String, plan: Plan, trigger: TriggerRef, createdAt: Instant, traceparent: String?) {
+        self.init(memberID: memberID, planID: plan.id, planVersion: plan.version, trigger: trigger, createdAt: createdAt, traceparent: traceparent)
+    }
+
+    init(memberID: String, planID: String, planVersion: Int, trigger: TriggerRef, createdAt: Instant, traceparent: String?) {
+        self.memberID = memberID
+        self.planID = planID
+        self.planVersion = planVersion
+        self.trigger = trigger
+        self.createdAt = createdAt
+        self.traceparent = traceparent
+    }
+
+    /// A job that quiet hours held, emitted now with `sendAfter` at the end of the quiet hours.
+    static func released(_ held: HeldNotification, memberID: String, createdAt: Instant) -> OutputRecord {
+        JobEncoder(
+            memberID: memberID, planID: held.planID, planVersion: held.planVersion, trigger: held.trigger, createdAt: createdAt,
+            traceparent: held.traceparent
+        ).notificationJob(
+            jobID: held.jobID, channel: held.channel, template: held.template, locale: held.locale, params: held.params,
+            sendAfter: held.releaseAt)
+    }
 
     func couponJob(jobID: String, coupon: CouponAction, validFrom: Instant, validUntil: Instant) -> OutputRecord {
         var w = JSONWriter(reservingCapacity: 512)
@@ -84,8 +108,8 @@ struct JobEncoder {
     private func writeCommon(_ w: inout JSONWriter) {
         w.key("plan")
         w.beginObject()
-        w.member("id", plan.id)
-        w.member("version", plan.version)
+        w.member("id", planID)
+        w.member("version", planVersion)
         w.endObject()
         w.key("trigger")
         w.beginObject()
@@ -98,8 +122,8 @@ struct JobEncoder {
     private func record(_ role: OutputRole, _ value: [UInt8], jobID: String?) -> OutputRecord {
         var headers = [OutputRecord.Header("content-type", "application/json")]
         if let jobID { headers.append(OutputRecord.Header("job-id", jobID)) }
-        headers.append(OutputRecord.Header("plan-id", plan.id))
+        headers.append(OutputRecord.Header("plan-id", planID))
         if let traceparent { headers.append(OutputRecord.Header("traceparent", traceparent)) }
-        return OutputRecord(role: role, key: Array(memberID.utf8), value: value, headers: headers, planID: plan.id)
+        return OutputRecord(role: role, key: Array(memberID.utf8), value: value, headers: headers, planID: planID)
     }
 }

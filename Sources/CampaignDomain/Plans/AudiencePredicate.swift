@@ -10,8 +10,10 @@ public indirect enum AudiencePredicate: Sendable, Hashable {
 public enum AudienceField: Sendable, Hashable, CustomStringConvertible {
     case tier, tags, age, enrolledDays, lastActiveDays, orderCount, lifetimeSpend, pointsBalance, homeStore, locale
     case consent(Channel)
+    /// `event.<path>` inside an event trigger's `where`: a value in the event's `data`, of whatever type it has.
+    case event([String])
 
-    public enum ValueType: String, Sendable { case string, number, stringArray = "array of strings", boolean }
+    public enum ValueType: String, Sendable { case string, number, stringArray = "array of strings", boolean, any = "event field" }
 
     public var valueType: ValueType {
         switch self {
@@ -19,6 +21,7 @@ public enum AudienceField: Sendable, Hashable, CustomStringConvertible {
         case .tags: .stringArray
         case .age, .enrolledDays, .lastActiveDays, .orderCount, .lifetimeSpend, .pointsBalance: .number
         case .consent: .boolean
+        case .event: .any
         }
     }
 
@@ -53,6 +56,7 @@ public enum AudienceField: Sendable, Hashable, CustomStringConvertible {
         case .homeStore: "homeStore"
         case .locale: "locale"
         case .consent(let channel): "consents.\(channel.rawValue)"
+        case .event(let path): "event." + path.joined(separator: ".")
         }
     }
 }
@@ -94,20 +98,35 @@ extension AudiencePredicate {
     ///
     /// A missing field (no birthday year for `age`, no enrolment for `enrolledDays`) fails every comparison except
     /// `ne`, `notIn` and `exists: false`.
-    public func matches(_ member: MemberState, today: LocalDate, zone: Zone) -> Bool {
+    public func matches(_ member: MemberState, today: LocalDate, zone: Zone, event: JSONObject? = nil) -> Bool {
         switch self {
-        case .all(let predicates): return predicates.allSatisfy { $0.matches(member, today: today, zone: zone) }
-        case .any(let predicates): return predicates.contains { $0.matches(member, today: today, zone: zone) }
-        case .not(let predicate): return !predicate.matches(member, today: today, zone: zone)
+        case .all(let predicates): return predicates.allSatisfy { $0.matches(member, today: today, zone: zone, event: event) }
+        case .any(let predicates): return predicates.contains { $0.matches(member, today: today, zone: zone, event: event) }
+        case .not(let predicate): return !predicate.matches(member, today: today, zone: zone, event: event)
         case .compare(let field, let comparison):
-            return comparison.matches(field.value(of: member, today: today, zone: zone))
+            return comparison.matches(field.value(of: member, today: today, zone: zone, event: event))
         }
     }
 }
 
 extension AudienceField {
-    func value(of member: MemberState, today: LocalDate, zone: Zone) -> FieldValue? {
+    func value(of member: MemberState, today: LocalDate, zone: Zone, event: JSONObject?) -> FieldValue? {
         switch self {
+        case .event(let path):
+            guard var current = event.map(JSONValue.object) else { return nil }
+            for component in path {
+                guard let next = current.objectValue?[component] else { return nil }
+                current = next
+            }
+            switch current {
+            case .string(let text): return .string(text)
+            case .number(let text): return DecimalAmount(text).map(FieldValue.number)
+            case .bool(let flag): return .bool(flag)
+            case .array(let elements):
+                let strings = elements.compactMap(\.stringValue)
+                return strings.count == elements.count ? .strings(strings) : nil
+            case .null, .object: return nil
+            }
         case .tier: return member.tier.map(FieldValue.string)
         case .tags: return .strings(member.tags)
         case .age: return member.birthday?.age(on: today).map { .number(DecimalAmount(integer: Int64($0))) }

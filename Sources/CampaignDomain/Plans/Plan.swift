@@ -1,5 +1,5 @@
 /// A targeted plan: a trigger (execution condition), an audience, actions and the delivery rules (CONTRACT §3).
-public struct Plan: Sendable {
+public struct Plan: Sendable, Hashable {
     public var id: String
     public var version: Int
     public var name: String?
@@ -45,10 +45,13 @@ public struct Plan: Sendable {
     public struct Schedule: Sendable, Hashable {
         public var startsAt: Instant?
         public var endsAt: Instant?
+        /// Notification jobs that fire inside these member-local hours are held until they end.
+        public var quietHours: QuietHours?
 
-        public init(startsAt: Instant? = nil, endsAt: Instant? = nil) {
+        public init(startsAt: Instant? = nil, endsAt: Instant? = nil, quietHours: QuietHours? = nil) {
             self.startsAt = startsAt
             self.endsAt = endsAt
+            self.quietHours = quietHours
         }
 
         public func contains(_ instant: Instant) -> Bool {
@@ -61,8 +64,13 @@ public struct Plan: Sendable {
     public struct Limits: Sendable, Hashable {
         /// At most `count` firings per member within `within`.
         public var perMember: PerMember?
+        /// Coupons this plan may issue in all, across replicas (each partition owns a share).
+        public var totalCoupons: Int?
 
-        public init(perMember: PerMember? = nil) { self.perMember = perMember }
+        public init(perMember: PerMember? = nil, totalCoupons: Int? = nil) {
+            self.perMember = perMember
+            self.totalCoupons = totalCoupons
+        }
 
         public struct PerMember: Sendable, Hashable {
             public var count: Int
@@ -73,6 +81,31 @@ public struct Plan: Sendable {
                 self.within = within
             }
         }
+    }
+}
+
+/// Member-local quiet hours `[from, to)`, which may wrap midnight (`21:00`–`09:00`).
+public struct QuietHours: Sendable, Hashable {
+    public var from: LocalTime
+    public var to: LocalTime
+
+    public init(from: LocalTime, to: LocalTime) {
+        self.from = from
+        self.to = to
+    }
+
+    /// Whether a wall-clock time falls inside the quiet hours.
+    public func contains(_ time: LocalTime) -> Bool {
+        from < to ? (time >= from && time < to) : (time >= from || time < to)
+    }
+
+    /// When a notification fired at `instant` may be sent: the next `to` in `zone`, or nil when not quiet.
+    public func release(of instant: Instant, in zone: Zone) -> Instant? {
+        let local = zone.localDateTime(of: instant)
+        guard contains(local.time) else { return nil }
+        // Before `to` on the same date (the after-midnight part), else the next date's `to`.
+        let date = local.time < to ? local.date : local.date.adding(days: 1)
+        return zone.instant(of: date, at: to)
     }
 }
 

@@ -3,30 +3,48 @@
 /// A source holds one plan object or an array of plans (CONTRACT §3). Unknown fields and operators, type mismatches
 /// against audience fields, impossible local times, bad durations and unknown channels are all load-time errors.
 public struct PlanParser: Sendable {
-    public init() {}
+    /// The programme's tiers; when given, tiers named in a plan must be among them.
+    public var knownTiers: [String]?
+
+    public init(knownTiers: [String]? = nil) {
+        self.knownTiers = knownTiers
+    }
 
     /// Parses every plan in `bytes`; plans with errors are left out and their errors returned.
     public func parse(_ bytes: [UInt8], source: String) -> (plans: [Plan], errors: [PlanError]) {
+        let entries = parseEntries(bytes, source: source)
+        return (entries.compactMap(\.plan), entries.flatMap(\.errors))
+    }
+
+    /// One plan entry of a source: the plan when valid, else its errors and, when readable, the id it claims.
+    public struct Entry: Sendable {
+        /// The entry's `id` when it is a non-empty string, even if the plan is invalid.
+        public var id: String?
+        public var plan: Plan?
+        public var errors: [PlanError]
+    }
+
+    /// Parses each entry of `bytes` separately, so a caller can keep the previous version of an invalid plan.
+    ///
+    /// Malformed JSON gives a single entry without an id.
+    public func parseEntries(_ bytes: [UInt8], source: String) -> [Entry] {
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes)
         } catch {
-            return ([], [PlanError(source: source, path: "$", reason: error.description)])
+            return [Entry(id: nil, plan: nil, errors: [PlanError(source: source, path: "$", reason: error.description)])]
         }
-        switch json {
-        case .array(let elements):
-            var plans: [Plan] = []
-            var errors: [PlanError] = []
-            for (index, element) in elements.enumerated() {
-                var reader = PlanReader(source: source)
-                if let plan = reader.plan(element, path: "$[\(index)]") { plans.append(plan) }
-                errors += reader.errors
-            }
-            return (plans, errors)
-        default:
-            var reader = PlanReader(source: source)
-            let plan = reader.plan(json, path: "$")
-            return (plan.map { [$0] } ?? [], reader.errors)
+        let elements: [(JSONValue, String)]
+        if case .array(let array) = json {
+            elements = array.enumerated().map { ($1, "$[\($0)]") }
+        } else {
+            elements = [(json, "$")]
+        }
+        return elements.map { element, path in
+            var reader = PlanReader(source: source, knownTiers: knownTiers)
+            let plan = reader.plan(element, path: path)
+            let id = element.objectValue?["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            return Entry(id: id, plan: plan, errors: reader.errors)
         }
     }
 }
@@ -34,9 +52,13 @@ public struct PlanParser: Sendable {
 /// Walks one plan's JSON, recording an error for everything wrong instead of stopping at the first.
 struct PlanReader {
     let source: String
+    let knownTiers: [String]?
     var errors: [PlanError] = []
 
-    init(source: String) { self.source = source }
+    init(source: String, knownTiers: [String]?) {
+        self.source = source
+        self.knownTiers = knownTiers
+    }
 
     mutating func fail(_ path: String, _ reason: String) {
         errors.append(PlanError(source: source, path: path, reason: reason))
@@ -51,6 +73,10 @@ struct PlanReader {
                       "holdoutPercent", "category"])
         let id = requiredString(object, "id", path)
         if let id, id.isEmpty { fail(path + ".id", "must not be empty") }
+        // The id goes into the plan-id header of every job and into metric labels: no control characters there.
+        if let id, id.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029 }) {
+            fail(path + ".id", "must not contain control characters or line separators")
+        }
         let version = optionalInt(object, "version", path, min: 0) ?? 1
         let name = optionalString(object, "name", path)
         _ = optionalString(object, "description", path)
@@ -77,7 +103,7 @@ struct PlanReader {
             fail(path, "missing required field \"trigger\"")
         }
         var audience: AudiencePredicate?
-        if let value = object["audience"], !value.isNull { audience = predicate(value, path + ".audience") }
+        if let value = object["audience"], !value.isNull { audience = predicate(value, path + ".audience", allowEventFields: false) }
         var actions: [PlanAction] = []
         if let value = object["actions"] {
             actions = self.actions(value, path + ".actions")
@@ -106,14 +132,7 @@ struct PlanReader {
             checkKeys(object, path, allowed: ["type", "offsetDays", "at", "leapDay"])
             let offset = optionalInt(object, "offsetDays", path, min: -366, max: 366) ?? 0
             let at = localTime(object, "at", path) ?? LocalTime(hour: 9, minute: 0)
-            var leapDay = LeapDayRule.feb28
-            if let text = optionalString(object, "leapDay", path) {
-                if let rule = LeapDayRule(rawValue: text) {
-                    leapDay = rule
-                } else {
-                    fail(path + ".leapDay", "must be \"feb28\" or \"mar1\", not \(quoted(text))")
-                }
-            }
+            let leapDay = leapDayRule(object, path)
             return .birthday(BirthdayTrigger(offsetDays: offset, at: at, leapDay: leapDay))
         case "dormancy":
             checkKeys(object, path, allowed: ["type", "inactiveDays", "at"])
@@ -129,17 +148,12 @@ struct PlanReader {
             guard let days else { return nil }
             return .pointsExpiring(PointsExpiringTrigger(withinDays: days, minPoints: Int64(minPoints), at: at))
         default:
-            if Trigger.contractTypes.contains(type) {
-                fail(path + ".type", "trigger type \(quoted(type)) is not supported by this version of campaign-worker yet; supported: birthday, dormancy, pointsExpiring")
-            } else {
-                fail(path + ".type", "unknown trigger type \(quoted(type)); expected one of \(Trigger.contractTypes.joined(separator: ", "))")
-            }
-            return nil
+            return otherTrigger(type: type, object, path)
         }
     }
 
-    /// A positive day count or a ladder of them (`30` or `[30, 60, 90]`), distinct.
-    mutating func dayLadder(_ object: JSONObject, _ key: String, _ path: String) -> [Int]? {
+    /// A positive count or a ladder of them (`30` or `[30, 60, 90]`), distinct.
+    mutating func dayLadder(_ object: JSONObject, _ key: String, _ path: String, unit: String = "days", maximum: Int = 3660) -> [Int]? {
         guard let value = object[key] else {
             fail(path, "missing required field \"\(key)\"")
             return nil
@@ -147,7 +161,7 @@ struct PlanReader {
         let elements: [(JSONValue, String)]
         if case .array(let array) = value {
             guard !array.isEmpty else {
-                fail(path + "." + key, "must list at least one number of days")
+                fail(path + "." + key, "must list at least one number of \(unit)")
                 return nil
             }
             elements = array.enumerated().map { ($1, "\(path).\(key)[\($0)]") }
@@ -157,15 +171,15 @@ struct PlanReader {
         var days: [Int] = []
         for (element, elementPath) in elements {
             guard let n = element.intValue else {
-                fail(elementPath, "must be a whole number of days, not \(describe(element))")
+                fail(elementPath, "must be a whole number of \(unit), not \(describe(element))")
                 continue
             }
-            guard n >= 1, n <= 3660 else {
-                fail(elementPath, "must be between 1 and 3660 days, not \(n)")
+            guard n >= 1, n <= maximum else {
+                fail(elementPath, "must be between 1 and \(maximum) \(unit), not \(n)")
                 continue
             }
             guard !days.contains(n) else {
-                fail(elementPath, "\(n) days is listed twice")
+                fail(elementPath, "\(n) \(unit) is listed twice")
                 continue
             }
             days.append(n)
@@ -263,10 +277,21 @@ struct PlanReader {
     mutating func schedule(_ json: JSONValue, _ path: String) -> Plan.Schedule? {
         guard let object = expectObject(json, path) else { return nil }
         checkKeys(object, path, allowed: ["startsAt", "endsAt", "quietHours"])
-        if let quiet = object["quietHours"], !quiet.isNull {
-            fail(path + ".quietHours", "quiet hours are not supported by this version of campaign-worker yet; remove them or upgrade")
+        var schedule = Plan.Schedule(startsAt: instant(object, "startsAt", path), endsAt: instant(object, "endsAt", path))
+        if let value = object["quietHours"], !value.isNull, let quiet = expectObject(value, path + ".quietHours") {
+            let quietPath = path + ".quietHours"
+            checkKeys(quiet, quietPath, allowed: ["from", "to"])
+            let from = localTime(quiet, "from", quietPath)
+            let to = localTime(quiet, "to", quietPath)
+            if quiet["from"] == nil || quiet["to"] == nil { fail(quietPath, "quiet hours need \"from\" and \"to\", e.g. {\"from\":\"21:00\",\"to\":\"09:00\"}") }
+            if let from, let to {
+                if from == to {
+                    fail(quietPath, "\"from\" and \"to\" are equal, which leaves no quiet hours; remove quietHours or widen them")
+                } else {
+                    schedule.quietHours = QuietHours(from: from, to: to)
+                }
+            }
         }
-        let schedule = Plan.Schedule(startsAt: instant(object, "startsAt", path), endsAt: instant(object, "endsAt", path))
         if let start = schedule.startsAt, let end = schedule.endsAt, end <= start {
             fail(path + ".endsAt", "must be after startsAt")
         }
@@ -276,10 +301,10 @@ struct PlanReader {
     mutating func limits(_ json: JSONValue, _ path: String) -> Plan.Limits? {
         guard let object = expectObject(json, path) else { return nil }
         checkKeys(object, path, allowed: ["perMember", "totalCoupons"])
-        if let total = object["totalCoupons"], !total.isNull {
-            fail(path + ".totalCoupons", "coupon budgets are not supported by this version of campaign-worker yet; remove totalCoupons or upgrade")
-        }
         var limits = Plan.Limits()
+        if let value = object["totalCoupons"], !value.isNull {
+            if let total = value.intValue, total >= 0 { limits.totalCoupons = total } else { fail(path + ".totalCoupons", "must be a whole number of coupons, 0 or more, not \(describe(value))") }
+        }
         if let value = object["perMember"], !value.isNull {
             let perMemberPath = path + ".perMember"
             guard let perMember = expectObject(value, perMemberPath) else { return limits }

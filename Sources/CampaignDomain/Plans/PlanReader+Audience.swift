@@ -1,6 +1,6 @@
 extension PlanReader {
     /// Parses and type-checks one audience predicate node.
-    mutating func predicate(_ json: JSONValue, _ path: String) -> AudiencePredicate? {
+    mutating func predicate(_ json: JSONValue, _ path: String, allowEventFields: Bool) -> AudiencePredicate? {
         guard let object = expectObject(json, path) else { return nil }
         if let list = object["all"] ?? object["any"] {
             let isAll = object["all"] != nil
@@ -12,14 +12,14 @@ extension PlanReader {
             }
             var children: [AudiencePredicate] = []
             for (index, element) in elements.enumerated() {
-                if let child = predicate(element, "\(path).\(key)[\(index)]") { children.append(child) }
+                if let child = predicate(element, "\(path).\(key)[\(index)]", allowEventFields: allowEventFields) { children.append(child) }
             }
             guard children.count == elements.count else { return nil }
             return isAll ? .all(children) : .any(children)
         }
         if let inner = object["not"] {
             checkKeys(object, path, allowed: ["not"])
-            return predicate(inner, path + ".not").map { .not($0) }
+            return predicate(inner, path + ".not", allowEventFields: allowEventFields).map { .not($0) }
         }
         guard let fieldValue = object["field"] else {
             fail(path, "a predicate needs \"all\", \"any\", \"not\" or \"field\" with an operator")
@@ -29,11 +29,26 @@ extension PlanReader {
             fail(path + ".field", "must be a field name, not \(describe(fieldValue))")
             return nil
         }
-        guard let field = AudienceField(name: fieldName) else {
-            let hint = fieldName.hasPrefix("event.")
-                ? "event.<path> fields are only available inside an event trigger's where, which this version does not support yet"
-                : "expected tier, tags, age, enrolledDays, lastActiveDays, orderCount, lifetimeSpend, pointsBalance, homeStore, locale or consents.<channel>"
-            fail(path + ".field", "unknown field \(quoted(fieldName)); \(hint)")
+        let field: AudienceField
+        if fieldName.hasPrefix("event.") {
+            let components = fieldName.dropFirst(6).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard allowEventFields else {
+                fail(path + ".field", "\(quoted(fieldName)): event.<path> fields are only available inside an event trigger's where")
+                return nil
+            }
+            guard !components.isEmpty, components.allSatisfy({ !$0.isEmpty }) else {
+                fail(path + ".field", "\(quoted(fieldName)) is not a path into the event's data, e.g. event.amount or event.items.sku")
+                return nil
+            }
+            field = .event(components)
+        } else if let memberField = AudienceField(name: fieldName) {
+            if allowEventFields {
+                fail(path + ".field", "\(quoted(fieldName)): a where tests the event's data (event.<path>); put member fields in the plan's audience")
+                return nil
+            }
+            field = memberField
+        } else {
+            fail(path + ".field", "unknown field \(quoted(fieldName)); expected tier, tags, age, enrolledDays, lastActiveDays, orderCount, lifetimeSpend, pointsBalance, homeStore, locale or consents.<channel>\(allowEventFields ? ", or event.<path> in a where" : "")")
             return nil
         }
         let operators = object.keys.filter { $0 != "field" }
@@ -64,22 +79,27 @@ extension PlanReader {
             return .exists(flag)
         case "eq", "ne":
             guard type != .stringArray else { return mismatch() }
+            if type == .any {
+                guard let literal = anyScalar(value, path) else { return nil }
+                return op == "eq" ? .eq(literal) : .ne(literal)
+            }
             guard let literal = scalar(value, type: type, field: field, path) else { return nil }
             return op == "eq" ? .eq(literal) : .ne(literal)
         case "in", "notIn":
-            guard type == .string || type == .number else { return mismatch() }
+            guard type == .string || type == .number || type == .any else { return mismatch() }
             guard case .array(let elements) = value, !elements.isEmpty else {
                 fail(path, "must be a non-empty array of values")
                 return nil
             }
             var literals: [ScalarValue] = []
             for (index, element) in elements.enumerated() {
-                if let literal = scalar(element, type: type, field: field, "\(path)[\(index)]") { literals.append(literal) }
+                let literal = type == .any ? anyScalar(element, "\(path)[\(index)]") : scalar(element, type: type, field: field, "\(path)[\(index)]")
+                if let literal { literals.append(literal) }
             }
             guard literals.count == elements.count else { return nil }
             return op == "in" ? .in(literals) : .notIn(literals)
         case "gt", "gte", "lt", "lte":
-            guard type == .number else { return mismatch() }
+            guard type == .number || type == .any else { return mismatch() }
             guard let bound = number(value, field: field, path) else { return nil }
             switch op {
             case "gt": return .gt(bound)
@@ -88,7 +108,7 @@ extension PlanReader {
             default: return .lte(bound)
             }
         case "between":
-            guard type == .number else { return mismatch() }
+            guard type == .number || type == .any else { return mismatch() }
             guard case .array(let pair) = value, pair.count == 2 else {
                 fail(path, "must be a pair [low, high]")
                 return nil
@@ -101,7 +121,7 @@ extension PlanReader {
             }
             return .between(low, high)
         case "contains":
-            guard type == .stringArray else { return mismatch() }
+            guard type == .stringArray || type == .any else { return mismatch() }
             guard let text = value.stringValue else {
                 fail(path, "must be a string, not \(describe(value))")
                 return nil
@@ -128,7 +148,22 @@ extension PlanReader {
                 return nil
             }
             return .bool(flag)
-        case .stringArray:
+        case .stringArray, .any:
+            return nil
+        }
+    }
+
+    /// A literal compared with an event field, whose type is only known at fire time.
+    private mutating func anyScalar(_ value: JSONValue, _ path: String) -> ScalarValue? {
+        switch value {
+        case .string(let text): return .string(text)
+        case .bool(let flag): return .bool(flag)
+        case .number(let text):
+            if let amount = DecimalAmount(text) { return .number(amount) }
+            fail(path, "\(text) is not a decimal number this worker can compare exactly")
+            return nil
+        default:
+            fail(path, "must be a string, number or boolean, not \(describe(value))")
             return nil
         }
     }

@@ -14,11 +14,13 @@ extension MemberState {
         case .orderCompleted(let order):
             orderCount += 1
             lifetimeSpend = lifetimeSpend + order.amount
+            periodSpend.add(order.amount, on: zone(programme: programme).localDate(of: time))
             if let earned = order.pointsEarned {
                 points.add(earned, expiresAt: programme.pointsExpiry.expiry(earnedAt: time, programmeZone: programme.timeZone))
             }
         case .orderReversed(let order):
             lifetimeSpend = max(.zero, lifetimeSpend - order.amount)
+            periodSpend.add(.zero - order.amount, on: zone(programme: programme).localDate(of: time))
             points.consume(order.pointsDeducted)
         case .pointsEarned(let amount, let expiresAt, _):
             points.add(amount, expiresAt: expiresAt ?? programme.pointsExpiry.expiry(earnedAt: time, programmeZone: programme.timeZone))
@@ -69,7 +71,7 @@ extension MemberState {
     mutating func merge(_ profile: ProfileFields) {
         if let tier = profile.tier { self.tier = tier }
         if let birthday = profile.birthday { self.birthday = birthday }
-        if let zone = profile.timeZone { timeZoneID = zone.identifier }
+        if let zone = profile.timeZone { timeZone = zone }
         if let locale = profile.locale { self.locale = locale }
         if let homeStore = profile.homeStore { self.homeStore = homeStore }
         if let tags = profile.tags { self.tags = Self.unique(tags) }

@@ -7,8 +7,8 @@ public struct MemberState: Sendable, Hashable {
     public var enrolledAt: Instant?
     public var tier: String?
     public var birthday: Birthday?
-    /// The member's IANA zone identifier; nil means the programme's zone.
-    public var timeZoneID: String?
+    /// The member's time zone; nil means the programme's zone.
+    public var timeZone: Zone?
     public var locale: String?
     public var homeStore: String?
     public var tags: [String] = []
@@ -20,6 +20,8 @@ public struct MemberState: Sendable, Hashable {
     public var lastActiveDate: LocalDate?
     public var orderCount: Int = 0
     public var lifetimeSpend: DecimalAmount = .zero
+    /// Spend in the current member-local year and month.
+    public var periodSpend = PeriodSpend()
     public var points = PointsLedger()
     /// Coupons redeemed (from `coupon.redeemed`), for conversion counts.
     public var couponsRedeemed: Int = 0
@@ -27,6 +29,10 @@ public struct MemberState: Sendable, Hashable {
     public var recentEvents = DuplicateMemory()
     /// Occurrences already evaluated (fired or suppressed), so none is evaluated twice.
     public var occurrences = OccurrenceLog()
+    /// Notification jobs held by quiet hours, in release order.
+    public var heldNotifications: [HeldNotification] = []
+    /// The last member-local date each recurring plan was evaluated for this member.
+    public var recurringLast: [String: LocalDate] = [:]
     /// Notifications sent (by fire time and channel) within the longest programme cap window.
     public var notificationsSent: [SentNotification] = []
     /// Occurrences whose fire time is before this instant are not considered: they became known too late.
@@ -39,10 +45,15 @@ public struct MemberState: Sendable, Hashable {
         self.horizon = horizon
     }
 
+    /// The member's IANA zone identifier; nil means the programme's zone (setting an unknown one clears it).
+    public var timeZoneID: String? {
+        get { timeZone?.identifier }
+        set { timeZone = newValue.flatMap(Zone.init(identifier:)) }
+    }
+
     /// The zone the member's local times are read in.
     public func zone(programme: Programme) -> Zone {
-        if let timeZoneID, let zone = Zone(identifier: timeZoneID) { return zone }
-        return programme.timeZone
+        timeZone ?? programme.timeZone
     }
 }
 
@@ -105,6 +116,12 @@ public struct OccurrenceLog: Sendable, Hashable {
 
     public func contains(planID: String, occurrence: String) -> Bool {
         entries.contains { $0.planID == planID && $0.occurrence == occurrence }
+    }
+
+    /// Like `contains(planID:occurrence:)`, spelling the name out only when the plan has entries at all.
+    public func contains(planID: String, name: Occurrence.Name) -> Bool {
+        guard entries.contains(where: { $0.planID == planID }) else { return false }
+        return contains(planID: planID, occurrence: name.description)
     }
 
     public mutating func record(_ entry: HandledOccurrence) { entries.append(entry) }

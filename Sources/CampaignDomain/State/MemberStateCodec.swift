@@ -124,8 +124,10 @@ public enum MemberStateCodec {
             }
             m.birthday = Birthday(year: hasYear ? Int(year) : nil, month: Int(month), day: Int(day))
         })
-        list.append(Field(6, "timeZoneID") { m, w in w.ifPresent(m.timeZoneID) { $0.string($1) } } decode: { r, m throws(MemberStateDecodingError) in
-            m.timeZoneID = try r.string()
+        list.append(Field(6, "timeZone") { m, w in w.ifPresent(m.timeZone) { $0.string($1.identifier) } } decode: { r, m throws(MemberStateDecodingError) in
+            let identifier = try r.string()
+            guard let zone = Zone(identifier: identifier) else { throw r.invalid("unknown time zone \(identifier)") }
+            m.timeZone = zone
         })
         list.append(Field(7, "locale") { m, w in w.ifPresent(m.locale) { $0.string($1) } } decode: { r, m throws(MemberStateDecodingError) in
             m.locale = try r.string()
@@ -297,6 +299,81 @@ public enum MemberStateCodec {
             // Informational: a restore recomputes every member's next due time from the current plans.
             m.nextDue = try r.instant()
         })
+        list.append(Field(22, "periodSpend") { m, w in
+            guard m.periodSpend != PeriodSpend() else { return false }
+            w.signed(Int64(m.periodSpend.year))
+            w.signed(m.periodSpend.yearSpend.micros)
+            w.signed(Int64(m.periodSpend.month))
+            w.signed(m.periodSpend.monthSpend.micros)
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            var spend = PeriodSpend()
+            spend.year = try r.int()
+            spend.yearSpend = DecimalAmount(micros: try r.signed())
+            spend.month = try r.int()
+            spend.monthSpend = DecimalAmount(micros: try r.signed())
+            m.periodSpend = spend
+        })
+        list.append(Field(23, "heldNotifications") { m, w in
+            // In release order; `params` as JSON text.
+            guard !m.heldNotifications.isEmpty else { return false }
+            w.varint(UInt64(m.heldNotifications.count))
+            for held in m.heldNotifications {
+                w.string(held.jobID)
+                w.string(held.planID)
+                w.signed(Int64(held.planVersion))
+                w.string(held.trigger.type)
+                w.string(held.trigger.occurrence)
+                w.instant(held.trigger.firedAt)
+                w.string(held.channel.rawValue)
+                w.string(held.template)
+                w.optionalString(held.locale)
+                var json = JSONWriter()
+                json.value(.object(held.params))
+                w.string(json.string)
+                w.instant(held.releaseAt)
+                w.optionalString(held.traceparent)
+            }
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            let count = try r.count()
+            for _ in 0..<count {
+                let jobID = try r.string()
+                let planID = try r.string()
+                let planVersion = try r.int()
+                let trigger = TriggerRef(type: try r.string(), occurrence: try r.string(), firedAt: try r.instant())
+                let channelName = try r.string()
+                guard let channel = Channel(rawValue: channelName) else { throw r.invalid("channel \(channelName)") }
+                let template = try r.string()
+                let locale = try r.optionalString()
+                let paramsText = try r.string()
+                guard let params = (try? JSONParser.parse(paramsText))?.objectValue else { throw r.invalid("params are not a JSON object") }
+                let releaseAt = try r.instant()
+                let traceparent = try r.optionalString()
+                m.heldNotifications.append(
+                    HeldNotification(
+                        jobID: jobID, planID: planID, planVersion: planVersion, trigger: trigger, channel: channel,
+                        template: template, locale: locale, params: params, releaseAt: releaseAt, traceparent: traceparent))
+            }
+        })
+        list.append(Field(24, "recurringLast") { m, w in
+            // Sorted by plan id, so equal states encode to equal bytes.
+            guard !m.recurringLast.isEmpty else { return false }
+            w.varint(UInt64(m.recurringLast.count))
+            for (planID, date) in m.recurringLast.sorted(by: { $0.key < $1.key }) {
+                w.string(planID)
+                w.signed(date.daysSinceEpoch)
+            }
+            return true
+        } decode: { r, m throws(MemberStateDecodingError) in
+            let count = try r.count()
+            for _ in 0..<count {
+                let planID = try r.string()
+                let days = try r.signed()
+                guard (-3_000_000...3_000_000).contains(days) else { throw r.invalid("day \(days)") }
+                m.recurringLast[planID] = LocalDate(daysSinceEpoch: days)
+            }
+        })
         return list
     }
 
@@ -378,6 +455,11 @@ struct ByteWriter {
     }
 
     mutating func instant(_ instant: Instant) { signed(instant.epochMillis) }
+
+    mutating func optionalString(_ text: String?) {
+        bytes.append(text == nil ? 0 : 1)
+        if let text { string(text) }
+    }
 
     mutating func optionalInstant(_ instant: Instant?) {
         bytes.append(instant == nil ? 0 : 1)
@@ -477,6 +559,10 @@ struct ByteReader {
 
     mutating func instant() throws(MemberStateDecodingError) -> Instant {
         Instant(epochMillis: try signed())
+    }
+
+    mutating func optionalString() throws(MemberStateDecodingError) -> String? {
+        try bool() ? try string() : nil
     }
 
     mutating func optionalInstant() throws(MemberStateDecodingError) -> Instant? {

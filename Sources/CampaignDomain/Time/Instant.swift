@@ -9,6 +9,9 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.epochMillis < rhs.epochMillis }
 
+    /// Later than any real instant (a sentinel for "never").
+    public static let max = Instant(epochMillis: Int64.max)
+
     public var epochSeconds: Int64 { epochMillis.floorDiv(1000) }
 
     public func adding(seconds: Int64) -> Instant { Instant(epochMillis: epochMillis + seconds * 1000) }

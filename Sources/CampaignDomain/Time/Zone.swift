@@ -7,24 +7,25 @@ import Synchronization
 /// earlier instant (what java.time and Python's zoneinfo do).
 public struct Zone: Sendable, Hashable, CustomStringConvertible {
     public let identifier: String
-    private let timeZone: TimeZone
+    private let rules: ZoneRules
 
-    private static let cache = Mutex<[String: TimeZone]>([:])
+    private static let cache = Mutex<[String: ZoneRules]>([:])
 
     /// Looks up an IANA zone such as `Asia/Shanghai`; nil when the identifier is unknown.
     public init?(identifier: String) {
         if let cached = Zone.cache.withLock({ $0[identifier] }) {
             self.identifier = identifier
-            self.timeZone = cached
+            self.rules = cached
             return
         }
         // Foundation accepts abbreviations like "EST" and offsets like "GMT+8"; plans and events must use IANA names.
         guard identifier.contains("/") || identifier == "UTC",
             let timeZone = TimeZone(identifier: identifier)
         else { return nil }
-        Zone.cache.withLock { $0[identifier] = timeZone }
+        let rules = ZoneRules(timeZone: timeZone)
+        Zone.cache.withLock { $0[identifier] = rules }
         self.identifier = identifier
-        self.timeZone = timeZone
+        self.rules = rules
     }
 
     public static let utc = Zone(identifier: "UTC")!
@@ -36,7 +37,7 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
 
     /// UTC offset in seconds in force at `instant`.
     public func offsetSeconds(at instant: Instant) -> Int64 {
-        Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant.epochSeconds))))
+        rules.offset(at: instant.epochSeconds)
     }
 
     /// The wall-clock date and time at `instant` in this zone.
@@ -49,6 +50,7 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
     /// The instant of a wall-clock time, resolving DST gaps (shift forward by the gap) and overlaps (earlier instant).
     public func instant(of local: LocalDateTime) -> Instant {
         let l = local.localEpochSeconds
+        // Fast path: the same offset on both sides of a two-day window means no transition nearby.
         // Offsets a day either side bracket at most one transition (zones never change twice within two days).
         let before = offsetSeconds(at: Instant(epochSeconds: l - 86_400 - 14 * 3600))
         let after = offsetSeconds(at: Instant(epochSeconds: l + 86_400 + 14 * 3600))

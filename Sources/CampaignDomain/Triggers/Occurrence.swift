@@ -1,15 +1,41 @@
 /// One occurrence of a time trigger for a member: when it fires and how the contract names it.
 public struct Occurrence: Sendable, Hashable {
-    /// The occurrence string of CONTRACT §4, e.g. `"2026"` or `"2026-03-01T02:00:00Z/30d"`.
-    public var key: String
+    /// The occurrence's name in a form that is cheap to build and compare; `key` spells it out.
+    public var name: Name
     /// The scheduled instant (`trigger.firedAt`).
     public var fireAt: Instant
     public var details: Details
 
-    public init(key: String, fireAt: Instant, details: Details = .none) {
-        self.key = key
+    public init(name: Name, fireAt: Instant, details: Details = .none) {
+        self.name = name
         self.fireAt = fireAt
         self.details = details
+    }
+
+    public init(key: String, fireAt: Instant, details: Details = .none) {
+        self.init(name: .text(key), fireAt: fireAt, details: details)
+    }
+
+    /// The occurrence string of CONTRACT §4, e.g. `"2026"` or `"2026-03-01T02:00:00Z/30d"`.
+    public var key: String { name.description }
+
+    /// An occurrence name; the string is only built when a job, a decision or the occurrence log needs it.
+    public enum Name: Sendable, Hashable, CustomStringConvertible {
+        /// A calendar year: `"2026"`.
+        case year(Int)
+        /// An instant and a day count: `"<instant>/<N>d"` (dormancy, expiring points).
+        case instantDays(Instant, Int)
+        case once
+        case text(String)
+
+        public var description: String {
+            switch self {
+            case .year(let year): String(year)
+            case .instantDays(let instant, let days): "\(instant.rfc3339)/\(days)d"
+            case .once: "once"
+            case .text(let text): text
+            }
+        }
     }
 
     /// Facts about the occurrence that notifications can show.
@@ -17,18 +43,28 @@ public struct Occurrence: Sendable, Hashable {
         case none
         case dormancy(inactiveDays: Int)
         case pointsExpiring(expiresAt: Instant, withinDays: Int)
+        case anniversary(years: Int)
+        /// An event-driven occurrence, with the event that caused it.
+        case event(id: String)
+        /// A spend threshold reached, with the period's spend.
+        case spend(DecimalAmount)
+        /// A recurring occurrence on a member-local date.
+        case recurring(LocalDate)
     }
 }
 
 extension Trigger {
-    /// The earliest occurrence firing at or after `notBefore` that `isHandled` does not exclude, or nil.
+    /// The earliest occurrence of a time trigger firing at or after `notBefore` that `isHandled` does not exclude.
+    ///
+    /// Nil for event-driven and recurring triggers, which are not scheduled per member.
     public func nextOccurrence(
-        for member: MemberState, zone: Zone, notBefore: Instant, isHandled: (String) -> Bool
+        for member: MemberState, zone: Zone, notBefore: Instant, isHandled: (Occurrence.Name) -> Bool
     ) -> Occurrence? {
         var best: Occurrence?
         func consider(_ candidate: Occurrence) {
-            guard candidate.fireAt >= notBefore, !isHandled(candidate.key) else { return }
+            guard candidate.fireAt >= notBefore else { return }
             if let current = best, current.fireAt <= candidate.fireAt { return }
+            guard !isHandled(candidate.name) else { return }
             best = candidate
         }
         switch self {
@@ -51,6 +87,21 @@ extension Trigger {
                     consider(trigger.occurrence(expiresAt: expiresAt, days: days, zone: zone))
                 }
             }
+        case .anniversary(let trigger):
+            guard let enrolledAt = member.enrolledAt else { return nil }
+            let enrolled = zone.localDate(of: enrolledAt)
+            let year = zone.localDate(of: notBefore).year
+            // With a list of anniversaries (e.g. 1, 5, 10), the next one may be years ahead.
+            let candidates = trigger.years.map { $0.map { enrolled.year + $0 }.filter { $0 >= year - 1 }.prefix(3).map { $0 } }
+                ?? Array((year - 1)...(year + 1))
+            for calendarYear in candidates {
+                if let occurrence = trigger.occurrence(enrolled: enrolled, year: calendarYear, zone: zone) { consider(occurrence) }
+            }
+        case .enrolled(let trigger):
+            guard let enrolledAt = member.enrolledAt else { return nil }
+            consider(Occurrence(name: .once, fireAt: zone.adding(trigger.delay, to: enrolledAt)))
+        case .firstPurchase, .tierChanged, .spendThreshold, .event, .recurring:
+            return nil
         }
         return best
     }
@@ -60,7 +111,7 @@ extension BirthdayTrigger {
     /// The occurrence for the birthday in `year` (the occurrence is named after that year).
     public func occurrence(birthday: Birthday, year: Int, zone: Zone) -> Occurrence {
         let date = birthday.date(in: year, leapDay: leapDay).adding(days: offsetDays)
-        return Occurrence(key: String(year), fireAt: zone.instant(of: date, at: at))
+        return Occurrence(name: .year(year), fireAt: zone.instant(of: date, at: at))
     }
 }
 
@@ -76,8 +127,7 @@ extension DormancyTrigger {
             date = date.adding(days: 1)
             fireAt = zone.instant(of: date, at: at)
         }
-        return Occurrence(
-            key: "\(lastActivity.rfc3339)/\(days)d", fireAt: fireAt, details: .dormancy(inactiveDays: days))
+        return Occurrence(name: .instantDays(lastActivity, days), fireAt: fireAt, details: .dormancy(inactiveDays: days))
     }
 }
 
@@ -86,7 +136,17 @@ extension PointsExpiringTrigger {
     public func occurrence(expiresAt: Instant, days: Int, zone: Zone) -> Occurrence {
         let date = zone.localDate(of: expiresAt).adding(days: -days)
         return Occurrence(
-            key: "\(expiresAt.rfc3339)/\(days)d", fireAt: zone.instant(of: date, at: at),
+            name: .instantDays(expiresAt, days), fireAt: zone.instant(of: date, at: at),
             details: .pointsExpiring(expiresAt: expiresAt, withinDays: days))
+    }
+}
+
+extension AnniversaryTrigger {
+    /// The anniversary falling in calendar `year`, when it is one the trigger fires for (year 1 onwards).
+    public func occurrence(enrolled: LocalDate, year: Int, zone: Zone) -> Occurrence? {
+        let number = year - enrolled.year
+        guard number >= 1, years.map({ $0.contains(number) }) ?? true else { return nil }
+        let date = Birthday(year: nil, month: enrolled.month, day: enrolled.day).date(in: year, leapDay: leapDay)
+        return Occurrence(name: .year(year), fireAt: zone.instant(of: date, at: at), details: .anniversary(years: number))
     }
 }

@@ -22,7 +22,8 @@ struct ConfigReader {
                 case .string(let text): config.kafka[member.key] = text
                 case .number(let text): config.kafka[member.key] = text
                 case .bool(let flag): config.kafka[member.key] = flag ? "true" : "false"
-                default: fail("$.kafka.\(member.key)", "librdkafka properties are strings, numbers or booleans, not \(member.value.typeName)")
+                case .object(let reference): readKafkaReference(reference, property: member.key, into: &config)
+                default: fail("$.kafka.\(member.key)", "librdkafka properties are strings, numbers, booleans or {\"file\": PATH} / {\"env\": NAME} references, not \(member.value.typeName)")
                 }
             }
         }
@@ -41,17 +42,22 @@ struct ConfigReader {
             readTopics(object, into: &config.topics)
         }
         if let plans = root["plans"], let object = object(plans, "$.plans") {
-            keys(object, "$.plans", ["path"])
+            keys(object, "$.plans", ["path", "reloadIntervalMs", "skipInvalidAtStart"])
             config.plansPath = string(object, "path", "$.plans")
+            if let value = object["reloadIntervalMs"] {
+                if let ms = value.intValue, ms >= 10, ms <= 3_600_000 { config.plansReloadIntervalMillis = ms } else { fail("$.plans.reloadIntervalMs", "must be a whole number of milliseconds from 10 to 3600000") }
+            }
+            if let value = object["skipInvalidAtStart"] {
+                if let flag = value.boolValue { config.plansSkipInvalidAtStart = flag } else { fail("$.plans.skipInvalidAtStart", "must be true or false") }
+            }
         }
         if let http = root["http"], let object = object(http, "$.http") {
             keys(object, "$.http", ["listen"])
             if let listen = string(object, "listen", "$.http") {
-                let parts = listen.split(separator: ":")
-                if parts.count >= 2, let port = Int(parts.last!), (0...65535).contains(port) {
+                if ListenAddress(listen) != nil {
                     config.httpListen = listen
                 } else {
-                    fail("$.http.listen", "must be HOST:PORT such as 0.0.0.0:9464, not \(listen)")
+                    fail("$.http.listen", "must be HOST:PORT such as 0.0.0.0:9464 or [::]:9464, not \(listen)")
                 }
             }
         }

@@ -9,6 +9,7 @@ extension WorkerConfig {
         }
         var config = try parse(Array(data), source: path)
         try config.applyEnvironmentOverrides(environment)
+        try config.resolveKafkaReferences(environment: environment)
         return config
     }
 

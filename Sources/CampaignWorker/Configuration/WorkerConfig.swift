@@ -4,14 +4,20 @@ import CampaignDomain
 public struct WorkerConfig: Sendable {
     /// librdkafka properties passed through as they are (`bootstrap.servers`, `security.protocol`, `sasl.*`, …).
     public var kafka: [String: String] = ["bootstrap.servers": "localhost:9092"]
+    /// `kafka` properties whose values come from a file or an environment variable, resolved by `load`.
+    public var kafkaReferences: [String: SecretReference] = [:]
     public var groupID = "campaign-worker"
     /// Static group membership (`group.instance.id`), e.g. the pod name.
     public var instanceID: String?
     public var processingGuarantee = ProcessingGuarantee.exactlyOnce
     public var topics = Topics()
-    /// A plan file or a directory of plan files.
+    /// A plan file or a directory of plan files, re-read while the worker runs.
     public var plansPath: String?
-    /// Where `/metrics`, `/healthz` and `/readyz` will be served (accepted and validated; served in a later release).
+    /// How often the plan path and the plans topic are checked for changes.
+    public var plansReloadIntervalMillis = 2000
+    /// Start even when some plan files are invalid (the invalid plans are reported and left out).
+    public var plansSkipInvalidAtStart = false
+    /// Where `run` serves `/metrics`, `/healthz` and `/readyz` (`HOST:PORT`, see `ListenAddress`).
     public var httpListen = "0.0.0.0:9464"
     public var programme = Programme()
     /// How often processed input offsets are committed, with the outputs and state changes they caused.

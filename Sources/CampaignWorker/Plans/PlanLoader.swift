@@ -10,18 +10,12 @@ public enum PlanLoader {
         public var files: [String]
     }
 
-    public static func load(path: String) -> Result {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+    /// - Parameter knownTiers: the programme's tiers, so plans naming another tier are rejected.
+    public static func load(path: String, knownTiers: [String]? = nil) -> Result {
+        guard FileManager.default.fileExists(atPath: path) else {
             return Result(plans: [], errors: [PlanError(source: path, path: "$", reason: "no such file or directory")], files: [])
         }
-        var files: [String] = []
-        if isDirectory.boolValue {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            files = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { (path as NSString).appendingPathComponent($0) }
-        } else {
-            files = [path]
-        }
+        let files = PlanDirectoryWatcher.files(at: path)
         var plans: [Plan] = []
         var errors: [PlanError] = []
         var seen: [String: String] = [:]
@@ -30,7 +24,7 @@ public enum PlanLoader {
                 errors.append(PlanError(source: file, path: "$", reason: "cannot read the file"))
                 continue
             }
-            let parsed = PlanParser().parse(Array(data), source: file)
+            let parsed = PlanParser(knownTiers: knownTiers).parse(Array(data), source: file)
             errors += parsed.errors
             for plan in parsed.plans {
                 if let other = seen[plan.id] {

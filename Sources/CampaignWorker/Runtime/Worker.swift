@@ -11,19 +11,25 @@ import Kafka
 /// - Important: `run` blocks its thread with librdkafka calls; start it on a dedicated thread, not a Swift task.
 public final class Worker: Sendable {
     public let config: WorkerConfig
-    public let engine: Engine
+    /// Plans to run when `config.plansPath` is not set (the demo and tests hand them over directly).
+    public let initialPlans: [Plan]
     public let clock: any WorkerClock
     public let logger: Logger
     public let statistics = WorkerStatistics()
+    /// Prometheus metrics (served at `/metrics`).
+    public let metrics = WorkerMetrics()
+    /// Liveness and readiness (served at `/healthz` and `/readyz`).
+    public let health = WorkerHealth()
     /// The producer's `transactional.id` (exactly_once), fixed for the life of the process.
     public let transactionalID: String
 
     public init(config: WorkerConfig, plans: [Plan], clock: any WorkerClock, logger: Logger) {
         self.config = config
-        self.engine = config.engine(plans: plans)
+        self.initialPlans = plans
         self.clock = clock
         self.logger = logger
         self.transactionalID = config.transactionalID(fallback: UUID().uuidString.lowercased())
+        metrics.collect(from: statistics)
     }
 
     /// Errors that stop the worker, each saying what to do.
@@ -33,6 +39,7 @@ public final class Worker: Sendable {
         case notCoPartitioned([String: Int])
         /// The changelog exists with another partition count than the input topics.
         case changelogNotCoPartitioned(changelog: String, partitions: Int, inputPartitions: Int)
+        case invalidPlans([PlanError])
 
         public var description: String {
             switch self {
@@ -42,8 +49,18 @@ public final class Worker: Sendable {
                 "input topics must have the same partition count (co-partitioned), but have \(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")); repartition them or run one worker group per topic"
             case .changelogNotCoPartitioned(let changelog, let partitions, let inputPartitions):
                 "the member-state changelog \(changelog) has \(partitions) partitions but the input topics have \(inputPartitions); they must be co-partitioned. Give the input topics \(partitions) partitions again, or use a new groupId (its changelog is created to match; members then start from empty state)"
+            case .invalidPlans(let errors):
+                "\(errors.count) plan error(s): \(errors.map(\.description).joined(separator: "; ")); fix the plans or set plans.skipInvalidAtStart"
             }
         }
+    }
+
+    /// The engine for a plan set. Decision records are always built, since the metrics count them; with
+    /// topics.decisions null the loop drops them.
+    func engine(plans: [Plan]) -> Engine {
+        var engine = config.engine(plans: plans)
+        engine.decisionsEnabled = true
+        return engine
     }
 
     /// Properties for every client: the configured librdkafka properties as given.
@@ -55,13 +72,18 @@ public final class Worker: Sendable {
     /// client pair is recreated. It throws only for start-up problems an operator must fix.
     public func run(until stop: StopSignal) throws(Failure) {
         do {
-            try prepareTopics()
-            let loop = try WorkerLoop(worker: self, stop: stop)
+            let admin = try KafkaAdmin(properties: clientProperties, logHandler: kafkaLogHandler)
+            let partitionCount = try prepareTopics(admin)
+            let plans = try PlanSources(worker: self, admin: admin)
+            let engine = engine(plans: plans.catalog.plans)
+            let loop = try WorkerLoop(worker: self, stop: stop, engine: engine, plans: plans, partitionCount: partitionCount)
             logger.info("worker.started", [
                 ("groupId", .string(config.groupID)), ("topics", .strings(config.topics.activity)),
                 ("changelog", .string(config.changelogTopic)),
-                ("plans", .strings(engine.plans.map(\.id))), ("processingGuarantee", .string(config.processingGuarantee.rawValue)),
+                ("plans", .strings(engine.plans.map { "\($0.id)@\($0.version)" })),
+                ("processingGuarantee", .string(config.processingGuarantee.rawValue)),
             ])
+            statistics.update { $0.activePlans = engine.plans.map { "\($0.id)@\($0.version)" } }
             loop.run()
             logger.info("worker.stopped", [("commits", .int(statistics.snapshot.commits))])
         } catch let error as KafkaError {
@@ -73,16 +95,16 @@ public final class Worker: Sendable {
         }
     }
 
-    /// Checks that the input topics exist and are co-partitioned, and creates the changelog to match when missing.
-    func prepareTopics() throws {
-        let admin = try KafkaAdmin(properties: clientProperties, logHandler: kafkaLogHandler)
+    /// Checks that the input topics exist and are co-partitioned, creates the changelog to match when missing, and
+    /// returns the partition count.
+    func prepareTopics(_ admin: KafkaAdmin) throws -> Int {
         var counts: [String: Int] = [:]
         for topic in config.topics.activity {
             guard let count = try admin.partitionCount(topic: topic, timeout: .seconds(10)) else { throw Failure.missingTopic(topic) }
             counts[topic] = count
         }
         if Set(counts.values).count > 1 { throw Failure.notCoPartitioned(counts) }
-        guard let inputPartitions = counts.values.first else { return }
+        guard let inputPartitions = counts.values.first else { return 1 }
         let changelog = config.changelogTopic
         var changelogPartitions = try admin.partitionCount(topic: changelog, timeout: .seconds(10))
         if changelogPartitions == nil {
@@ -101,6 +123,7 @@ public final class Worker: Sendable {
         if changelogPartitions != inputPartitions {
             throw Failure.changelogNotCoPartitioned(changelog: changelog, partitions: changelogPartitions, inputPartitions: inputPartitions)
         }
+        return inputPartitions
     }
 
     /// librdkafka's own log lines, as structured log lines.

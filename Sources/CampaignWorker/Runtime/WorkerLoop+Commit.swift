@@ -48,6 +48,7 @@ extension WorkerLoop {
             do {
                 try producer.commitTransaction(timeout: .seconds(30))
                 inTransaction = false
+                worker.metrics.transactionEnded(committed: true)
                 return
             } catch {
                 guard error.isRetriable, !error.isTxnRequiresAbort, !error.isFatal, attempt < 10 else { throw error }
@@ -62,6 +63,10 @@ extension WorkerLoop {
         let topic = worker.config.changelogTopic
         var count = 0
         for partition in stores.keys.sorted() {
+            if let budget = stores[partition]?.pendingBudgetRecord() {
+                try send(ProducerRecord(topic: topic, partition: partition, key: PartitionBudgetCodec.key, value: budget))
+                count += 1
+            }
             guard let changes = stores[partition]?.pendingChanges() else { continue }
             for change in changes {
                 // An explicit partition, not a key hash: co-partitioning holds whatever partitioner upstream used.
@@ -118,6 +123,7 @@ extension WorkerLoop {
             do {
                 try producer.abortTransaction(timeout: .seconds(30))
                 inTransaction = false
+                worker.metrics.transactionEnded(committed: false)
                 return
             } catch {
                 guard !error.isFatal, attempt < 5 else { throw error }

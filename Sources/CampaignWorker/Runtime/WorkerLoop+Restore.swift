@@ -10,6 +10,7 @@ extension WorkerLoop {
             switch event {
             case .assigned(let partitions):
                 joinedGroup = true
+                worker.health.joinedGroup()
                 assigned.formUnion(partitions)
                 // Where each partition resumes: its committed offset (-1001 when none, then from the beginning).
                 let committed = (try? consumer.committed(partitions, timeout: .seconds(10))) ?? []
@@ -39,7 +40,11 @@ extension WorkerLoop {
         // Keep the open transaction short: a restore can take a while.
         try commit()
         worker.statistics.update { $0.restoringPartitions = missing }
-        defer { worker.statistics.update { $0.restoringPartitions = [] } }
+        worker.health.setRestoring(assigned.filter { missing.contains($0.partition) })
+        defer {
+            worker.statistics.update { $0.restoringPartitions = [] }
+            worker.health.setRestoring([])
+        }
         for (partition, store) in try restore(partitions: missing) {
             stores[partition] = store
         }
@@ -59,17 +64,41 @@ extension WorkerLoop {
             logHandler: worker.kafkaLogHandler)
         logger.info("restore.started", [("topic", .string(topic)), ("partitions", .strings(partitions.map(String.init)))])
         var stores: [Int32: PartitionStore] = [:]
-        for partition in partitions { stores[partition] = PartitionStore() }
+        for partition in partitions { stores[partition] = PartitionStore(partition: Int(partition), partitionCount: partitionCount) }
         var records = 0
         var undecodable = 0
+        // Progress for the restore_remaining_records gauge: each partition's end, and how far the restore got.
+        let ends = (try? reader.endOffsets(timeout: .seconds(10))) ?? [:]
+        var reached: [Int32: Int64] = [:]
+        func reportRemaining() {
+            for partition in partitions {
+                let end = ends[TopicPartition(topic: topic, partition: partition)] ?? 0
+                worker.metrics.restoreRemaining(max(0, end - (reached[partition] ?? 0)), partition: partition)
+            }
+        }
+        reportRemaining()
+        defer { for partition in partitions { worker.metrics.restoreRemaining(nil, partition: partition) } }
         while true {
             let complete = try reader.readToEnd(timeout: .seconds(5)) { batch in
+                for record in batch { reached[record.partition] = record.offset + 1 }
+                reportRemaining()
                 for record in batch {
                     records += 1
                     guard let key = record.key, stores[record.partition] != nil else { continue }
+                    if key == PartitionBudgetCodec.key {
+                        do throws(MemberStateDecodingError) {
+                            try stores[record.partition]?.restoreBudget(record.value ?? [])
+                        } catch {
+                            logger.error("restore.undecodable", [
+                                ("topic", .string(topic)), ("partition", .int(Int(record.partition))), ("offset", .int(Int(record.offset))),
+                                ("error", .string(error.description)),
+                            ])
+                        }
+                        continue
+                    }
                     let memberID = String(decoding: key, as: UTF8.self)
                     guard let value = record.value else {
-                        stores[record.partition]?.restoreErasure(of: memberID)
+                        stores[record.partition]?.remove(memberID)
                         continue
                     }
                     do throws(MemberStateDecodingError) {
@@ -77,10 +106,10 @@ extension WorkerLoop {
                         guard member.id == memberID else {
                             throw MemberStateDecodingError(.invalidValue("member id differs from the record key"), field: "id")
                         }
-                        stores[record.partition]?.restore(member)
+                        stores[record.partition]?.restore(member, engine: engine)
                     } catch {
                         undecodable += 1
-                        stores[record.partition]?.restoreErasure(of: memberID)
+                        stores[record.partition]?.remove(memberID)
                         logger.error("restore.undecodable", [
                             ("topic", .string(topic)), ("partition", .int(Int(record.partition))), ("offset", .int(Int(record.offset))),
                             ("memberId", .string(memberID)), ("error", .string(error.description)),
@@ -96,7 +125,8 @@ extension WorkerLoop {
             ])
             if stop.isStopped { throw KafkaError(operation: "restore \(topic)", message: "stopped before the restore finished") }
         }
-        for partition in partitions { stores[partition]?.rescheduleAll(engine: engine) }
+        let now = worker.clock.now()
+        for partition in partitions { stores[partition]?.completeRestore(now: now, engine: engine) }
         let members = stores.values.reduce(0) { $0 + $1.memberCount }
         let elapsed = started.duration(to: .now)
         logger.info("restore.finished", [

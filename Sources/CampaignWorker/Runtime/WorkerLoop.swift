@@ -10,6 +10,8 @@ final class WorkerLoop {
     let worker: Worker
     let stop: StopSignal
     let exactlyOnce: Bool
+    /// Input partitions per topic (and changelog partitions): the coupon budget is shared out over them.
+    let partitionCount: Int
     /// How the consumer's revocation hook finds this loop (weakly: the loop owns the consumer).
     let hook = RevocationHook()
     var producer: KafkaProducer
@@ -23,6 +25,10 @@ final class WorkerLoop {
     var inTransaction = false
     var lastCommit = ContinuousClock.now
     var out: [OutputRecord] = []
+    /// The rules in force; replaced when plans change.
+    var engine: Engine
+    var plans: PlanSources
+    var lastPlanCheck = ContinuousClock.now
     /// Set while the consumer is closed on purpose, so the revocation hook leaves commits to the caller.
     var closing = false
     /// Why the client pair must be recreated, when a fatal error was met where it could not be done at once.
@@ -32,15 +38,17 @@ final class WorkerLoop {
     /// Failures in a row, for backing off while the cluster is unavailable.
     var consecutiveFailures = 0
 
-    init(worker: Worker, stop: StopSignal) throws(KafkaError) {
+    init(worker: Worker, stop: StopSignal, engine: Engine, plans: PlanSources, partitionCount: Int) throws(KafkaError) {
         self.worker = worker
         self.stop = stop
+        self.engine = engine
+        self.plans = plans
+        self.partitionCount = partitionCount
         self.exactlyOnce = worker.config.processingGuarantee == .exactlyOnce
         (producer, consumer) = try Self.makeClients(worker: worker, hook: hook)
         hook.loop = self
     }
 
-    var engine: Engine { worker.engine }
     var logger: Logger { worker.logger }
 
     /// Creates the producer (transactional for exactly_once) and the group consumer that go together.
@@ -65,8 +73,10 @@ final class WorkerLoop {
         if exactlyOnce {
             consumerProperties["isolation.level"] = consumerProperties["isolation.level"] ?? "read_committed"
         }
+        consumerProperties["statistics.interval.ms"] = consumerProperties["statistics.interval.ms"] ?? WorkerMetrics.statisticsIntervalMillis
         let consumer = try KafkaConsumer(
             properties: consumerProperties, topics: config.topics.activity, logHandler: worker.kafkaLogHandler,
+            statisticsHandler: worker.metrics.consumerStatistics,
             onRevoke: { [hook] partitions, lost in hook.loop?.partitionsRevoked(partitions, lost: lost) })
         return (producer, consumer)
     }
@@ -85,8 +95,24 @@ final class WorkerLoop {
         shutdown()
     }
 
+    /// Picks up plan changes from the plan path and the plans topic; a new plan set reschedules every store.
+    func reloadPlansIfDue() throws {
+        guard ContinuousClock.now - lastPlanCheck >= .milliseconds(worker.config.plansReloadIntervalMillis) else { return }
+        lastPlanCheck = .now
+        guard try plans.refresh() else { return }
+        engine = worker.engine(plans: plans.catalog.plans)
+        for partition in stores.keys.sorted() { stores[partition]?.rescheduleAll(engine: engine) }
+        let active = engine.plans.map { "\($0.id)@\($0.version)" }
+        logger.info("plans.changed", [("plans", .strings(active))])
+        worker.statistics.update {
+            $0.planReloads += 1
+            $0.activePlans = active
+        }
+    }
+
     /// Polls one batch, applies it, fires due timers, produces the outputs and commits when the interval is up.
     func step() throws {
+        try reloadPlansIfDue()
         let records = try consumer.poll(maxRecords: 1000, timeout: .milliseconds(50))
         if let reason = fatal { throw reason }  // met inside the revocation hook
         try handleRebalanceEvents()
@@ -102,18 +128,20 @@ final class WorkerLoop {
             switch engine.decode(input) {
             case .failure(let reason):
                 dead += 1
+                worker.metrics.deadLettered(reason.code)
                 out.append(input.deadLetter(reason))
                 logger.warning("record.dead_lettered", [
                     ("topic", .string(record.topic)), ("partition", .int(Int(record.partition))), ("offset", .int(Int(record.offset))),
                     ("reason", .string(reason.code.rawValue)),
                 ])
             case .success(let event):
-                switch stores[record.partition]?.apply(event, now: now, engine: engine, into: &out) {
+                guard let outcome = stores[record.partition]?.apply(event, now: now, engine: engine, into: &out) else { break }
+                worker.metrics.consumed(event, outcome)
+                switch outcome {
                 case .applied: applied += 1
                 case .duplicate: duplicates += 1
                 case .ignoredUnknownType: ignored += 1
                 case .erased: erased += 1
-                case .none: break
                 }
             }
             pending[record.topicPartition] = record.offset + 1
@@ -121,6 +149,7 @@ final class WorkerLoop {
         for partition in stores.keys.sorted() {
             stores[partition]?.fireDue(now: now, engine: engine, into: &out)
         }
+        worker.metrics.emitted(out, topics: worker.config.topics)
         var produced: [OutputRole: Int] = [:]
         for record in out {
             guard let topic = worker.config.topics.topic(for: record.role) else { continue }
@@ -141,6 +170,8 @@ final class WorkerLoop {
             $0.deadLettered += dead
             for (role, count) in produced { $0.produced[role, default: 0] += count }
         }
+        worker.metrics.observe(stores: stores)
+        worker.health.beat()
         if ContinuousClock.now - lastCommit >= .milliseconds(worker.config.commitIntervalMillis) {
             try commit()
         }

@@ -13,6 +13,11 @@ public final class WorkerStatistics: Sendable {
         public var produced: [OutputRole: Int] = [:]
         /// Commits: transactions committed (exactly_once) or offset commits after delivery (at_least_once).
         public var commits = 0
+        /// Times the effective plan set changed while running, and plan versions rejected as invalid.
+        public var planReloads = 0
+        public var planRejections = 0
+        /// The running plans as `id@version`.
+        public var activePlans: [String] = []
         public var assignedPartitions: [String] = []
         /// Whether the worker's clients are up and it joined its group (false before the first assignment, while the
         /// clients are recreated, and after stop).

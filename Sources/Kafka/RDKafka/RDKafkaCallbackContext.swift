@@ -21,14 +21,20 @@ final class RDKafkaCallbackContext: Sendable {
 
     /// Where librdkafka log lines go; nil keeps librdkafka's default logger (stderr).
     let logHandler: KafkaLogHandler?
+    /// Where librdkafka's statistics JSON goes; nil when statistics are not wanted.
+    let statisticsHandler: KafkaStatisticsHandler?
     /// Called by the rebalance callback before partitions are given up (consumers only).
     let revocationHandler: RevocationHandler?
     private let delivery = Mutex(DeliveryState())
     private let rebalanceEvents = Mutex<[RebalanceEvent]>([])
     private let errors = Mutex(ErrorState())
 
-    init(logHandler: KafkaLogHandler?, revocationHandler: RevocationHandler? = nil) {
+    init(
+        logHandler: KafkaLogHandler?, statisticsHandler: KafkaStatisticsHandler? = nil,
+        revocationHandler: RevocationHandler? = nil
+    ) {
         self.logHandler = logHandler
+        self.statisticsHandler = statisticsHandler
         self.revocationHandler = revocationHandler
     }
 

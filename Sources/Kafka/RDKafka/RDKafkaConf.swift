@@ -70,6 +70,20 @@ final class RDKafkaConf {
         }
     }
 
+    /// Registers the statistics callback that hands librdkafka's JSON to the context's statistics handler.
+    ///
+    /// librdkafka emits statistics only when `statistics.interval.ms` is above 0.
+    func installStatistics() {
+        guard let pointer else { return }
+        rd_kafka_conf_set_stats_cb(pointer) { _, json, length, opaque in
+            // Served by the polling thread. Returning 0 tells librdkafka to free `json` itself.
+            guard let json, let context = RDKafkaCallbackContext.from(opaque), let handler = context.statisticsHandler
+            else { return 0 }
+            handler(json.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) })
+            return 0
+        }
+    }
+
     /// Registers the delivery report callback that counts outcomes into the context.
     func installDeliveryReports() {
         guard let pointer else { return }

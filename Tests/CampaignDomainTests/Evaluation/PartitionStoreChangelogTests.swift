@@ -80,6 +80,27 @@ import Testing
         #expect(out.filter { $0.role == .couponJobs }.count == 1)
     }
 
+    @Test mutating func rollbackAlsoReturnsTheCouponBudgetToTheCheckpoint() {
+        let engine = Engine(
+            programme: Programme(),
+            plans: [PlanFactory.birthday(trigger: #"{"type":"birthday","at":"09:00"}"#, extra: #","limits":{"totalCoupons":1}"#)])
+        var store = PartitionStore(partition: 0, partitionCount: 1)
+        var out: [OutputRecord] = []
+        let event = try! EventDecoder().decode(
+            key: nil, value: Array(events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02").utf8)).get()
+        store.apply(event, now: Instant.at("2026-03-01T00:00:00Z"), engine: engine, into: &out)
+        store.checkpoint()
+        store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
+        #expect(out.filter { $0.role == .couponJobs }.count == 1)
+        #expect(store.budget.issued["birthday-gold"] == 1)
+        store.rollback()
+        #expect(store.budget.issued["birthday-gold"] == nil)
+        // Redone, the coupon is issued again: the aborted one never counted.
+        out.removeAll()
+        store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
+        #expect(out.filter { $0.role == .couponJobs }.count == 1)
+    }
+
     @Test mutating func restoredStoreFiresWhatTheOriginalWould() throws {
         var original = PartitionStore()
         var out: [OutputRecord] = []
@@ -97,9 +118,9 @@ import Testing
         var restored = PartitionStore()
         for change in changelog {
             let value = change.state.map(MemberStateCodec.encode)
-            if let value { restored.restore(try MemberStateCodec.decode(value)) } else { restored.restoreErasure(of: change.memberID) }
+            if let value { restored.restore(try MemberStateCodec.decode(value), engine: engine) } else { restored.remove(change.memberID) }
         }
-        restored.rescheduleAll(engine: engine)
+        restored.completeRestore(now: Instant.at("2026-03-01T01:00:00Z"), engine: engine)
         #expect(restored.members == original.members)
         #expect(!restored.hasPendingChanges)
         #expect(restored.nextDue == Instant.at("2026-03-02T01:00:00Z"))

@@ -58,17 +58,59 @@ import Testing
         #expect(errors.first { $0.path == "$.audience.all[0].gt" }?.reason.contains("tier") == true)
     }
 
-    @Test func rejectsTriggersThisVersionDoesNotRunYet() {
-        let (_, errors) = parse(#"{"id":"w","trigger":{"type":"enrolled","delay":"P1D"},"actions":[{"type":"notify","channels":["sms"],"template":"t"}]}"#)
-        #expect(errors.first?.path == "$.trigger.type")
-        #expect(errors.first?.reason.contains("not supported") == true)
-        let (_, unknown) = parse(#"{"id":"w","trigger":{"type":"moonPhase"},"actions":[{"type":"notify","channels":["sms"],"template":"t"}]}"#)
-        #expect(unknown.first?.reason.contains("unknown trigger type") == true)
+    @Test func parsesEveryTriggerType() throws {
+        let notify = #"[{"type":"notify","channels":["sms"],"template":"t"}]"#
+        let triggers: [(String, Trigger)] = [
+            (#"{"type":"anniversary","years":[1,5],"at":"10:00"}"#, .anniversary(AnniversaryTrigger(years: [1, 5], at: LocalTime(hour: 10, minute: 0)))),
+            (#"{"type":"enrolled","delay":"PT2H"}"#, .enrolled(EnrolledTrigger(delay: ISODuration("PT2H")!))),
+            (#"{"type":"firstPurchase"}"#, .firstPurchase),
+            (#"{"type":"tierChanged","direction":"up","to":["gold","diamond"]}"#, .tierChanged(TierChangedTrigger(direction: .up, to: ["gold", "diamond"]))),
+            (#"{"type":"spendThreshold","amount":"5000.00","period":"calendarYear"}"#, .spendThreshold(SpendThresholdTrigger(amount: DecimalAmount("5000")!, period: .calendarYear))),
+            (#"{"type":"event","eventType":"order.completed","where":{"field":"event.amount","gte":500}}"#, .event(EventTrigger(eventType: "order.completed", condition: .compare(.event(["amount"]), .gte(DecimalAmount(integer: 500)))))),
+            (#"{"type":"recurring","every":"month","on":1,"at":"10:00"}"#, .recurring(RecurringTrigger(every: .month(day: 1), at: LocalTime(hour: 10, minute: 0)))),
+            (#"{"type":"recurring","every":"week","on":"Friday"}"#, .recurring(RecurringTrigger(every: .week(weekday: 5)))),
+            (#"{"type":"recurring","every":"year","on":"12-01"}"#, .recurring(RecurringTrigger(every: .year(month: 12, day: 1)))),
+            (#"{"type":"recurring","every":"day","at":"08:30"}"#, .recurring(RecurringTrigger(every: .day, at: LocalTime(hour: 8, minute: 30)))),
+        ]
+        for (json, expected) in triggers {
+            let (plans, errors) = parse(#"{"id":"p","trigger":\#(json),"actions":\#(notify)}"#)
+            #expect(errors.isEmpty, "\(json): \(errors)")
+            #expect(plans.first?.trigger == expected)
+        }
     }
 
-    @Test func rejectsFeaturesOfLaterReleasesInsteadOfIgnoringThem() {
-        let (_, errors) = parse(#"{"id":"q","trigger":{"type":"birthday"},"actions":[{"type":"notify","channels":["sms"],"template":"t"}],"schedule":{"quietHours":{"from":"21:00","to":"09:00"}},"limits":{"totalCoupons":10}}"#)
-        #expect(Set(errors.map(\.path)) == ["$.schedule.quietHours", "$.limits.totalCoupons"])
+    @Test func rejectsBadTriggerParameters() {
+        let notify = #"[{"type":"notify","channels":["sms"],"template":"t"}]"#
+        let cases: [(String, String)] = [
+            (#"{"type":"moonPhase"}"#, "$.trigger.type"),
+            (#"{"type":"enrolled","delay":"3 days"}"#, "$.trigger.delay"),
+            (#"{"type":"tierChanged","direction":"sideways"}"#, "$.trigger.direction"),
+            (#"{"type":"tierChanged","to":["bronze"]}"#, "$.trigger.to[0]"),
+            (#"{"type":"spendThreshold","amount":-5,"period":"calendarYear"}"#, "$.trigger.amount"),
+            (#"{"type":"spendThreshold","amount":5,"period":"fortnight"}"#, "$.trigger.period"),
+            (#"{"type":"event","eventType":"order.completed","where":{"field":"tier","eq":"gold"}}"#, "$.trigger.where.field"),
+            (#"{"type":"recurring","every":"week","on":"someday"}"#, "$.trigger.on"),
+            (#"{"type":"recurring","every":"month","on":32}"#, "$.trigger.on"),
+            (#"{"type":"recurring","every":"year","on":"02-30"}"#, "$.trigger.on"),
+            (#"{"type":"anniversary","years":[0]}"#, "$.trigger.years[0]"),
+        ]
+        for (json, path) in cases {
+            let (plans, errors) = PlanParser(knownTiers: ["normal", "silver", "gold", "platinum", "diamond"])
+                .parse(Array(#"{"id":"p","trigger":\#(json),"actions":\#(notify)}"#.utf8), source: "t.json")
+            #expect(plans.isEmpty, "\(json)")
+            #expect(errors.contains { $0.path == path }, "\(json): expected an error at \(path), got \(errors)")
+        }
+        let (_, audienceErrors) = parse(#"{"id":"p","trigger":{"type":"birthday"},"audience":{"field":"event.amount","gt":1},"actions":\#(notify)}"#)
+        #expect(audienceErrors.first?.path == "$.audience.field")
+    }
+
+    @Test func parsesDeliveryRules() throws {
+        let (plans, errors) = parse(#"{"id":"q","trigger":{"type":"birthday"},"actions":[{"type":"notify","channels":["sms"],"template":"t"}],"schedule":{"quietHours":{"from":"21:00","to":"09:00"}},"limits":{"totalCoupons":10}}"#)
+        #expect(errors.isEmpty)
+        #expect(plans.first?.schedule.quietHours == QuietHours(from: LocalTime(hour: 21, minute: 0), to: LocalTime(hour: 9, minute: 0)))
+        #expect(plans.first?.limits.totalCoupons == 10)
+        let (_, bad) = parse(#"{"id":"q","trigger":{"type":"birthday"},"actions":[{"type":"notify","channels":["sms"],"template":"t"}],"schedule":{"quietHours":{"from":"21:00","to":"21:00"}},"limits":{"totalCoupons":-1}}"#)
+        #expect(Set(bad.map(\.path)) == ["$.schedule.quietHours", "$.limits.totalCoupons"])
     }
 
     @Test func reportsInvalidJSONWithItsOffset() {

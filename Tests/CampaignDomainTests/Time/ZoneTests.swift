@@ -1,3 +1,4 @@
+import Foundation
 import CampaignDomain
 import TestSupport
 import Testing
@@ -73,5 +74,20 @@ import Testing
         #expect(newYork.adding(days: 1, to: before) == Instant.at("2026-03-08T09:00:00-04:00"))
         #expect(newYork.adding(ISODuration("P1D")!, to: before) == Instant.at("2026-03-08T09:00:00-04:00"))
         #expect(newYork.adding(ISODuration("PT24H")!, to: before) == Instant.at("2026-03-08T10:00:00-04:00"))
+    }
+}
+
+@Suite struct ZoneRulesTests {
+    /// The transition table agrees with Foundation's zone data across two centuries, in zones with and without DST.
+    @Test(arguments: ["America/New_York", "Europe/London", "Asia/Shanghai", "Australia/Lord_Howe", "America/Sao_Paulo", "Asia/Kolkata", "UTC"])
+    func offsetsMatchTheSystemZoneData(_ identifier: String) throws {
+        let zone = try #require(Zone(identifier: identifier))
+        let system = try #require(TimeZone(identifier: identifier))
+        var seconds: Int64 = -2_000_000_000
+        while seconds < 4_000_000_000 {
+            let expected = Int64(system.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+            #expect(zone.offsetSeconds(at: Instant(epochSeconds: seconds)) == expected, "\(identifier) at \(seconds)")
+            seconds += 3_600 * 97 + 1_234
+        }
     }
 }

@@ -1,0 +1,85 @@
+import CampaignDomain
+import CampaignWorker
+import Foundation
+
+/// The synthetic workload every benchmark shares: members, a year of realistic activity, and twenty plans.
+struct BenchWorkload {
+    static let start = Instant(epochSeconds: 1_767_196_800)  // 2026-01-01T00:00:00+08:00
+    static let year: Int64 = 365 * 86_400
+
+    /// Twenty plans of mixed triggers: the cookbook's eleven and the plan reference's examples, from the docs.
+    ///
+    /// The reference's weekly push to every consenting member is left out: it alone would be five jobs per member
+    /// and year, and the benchmark is about events, not one broadcast.
+    static func plans(root: String) throws -> [Plan] {
+        var plans: [Plan] = []
+        for file in ["docs/COOKBOOK.md", "docs/PLANS.md"] {
+            let markdown = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            for block in DocumentedPlans.blocks(markdown: markdown) {
+                plans += PlanParser().parse(Array(block.text.utf8), source: file).plans
+            }
+        }
+        var seen = Set<String>()
+        return Array(plans.filter { $0.id != "friday-deals" && seen.insert($0.id).inserted }.prefix(20))
+    }
+
+    /// A member's enrolment event.
+    static func enrolment(_ member: Int, random: inout SplitMix) -> [UInt8] {
+        let zones = ["Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Europe/London"]
+        let tiers = ["normal", "silver", "gold", "platinum", "diamond"]
+        let month = 1 + random.below(12), day = 1 + random.below(28)
+        let time = start.adding(seconds: Int64(random.below(86_400)))
+        return Array(#"{"specversion":"1.0","id":"e-\#(member)","source":"bench","type":"member.enrolled","subject":"m-\#(member)","time":"\#(time.rfc3339)","data":{"tier":"\#(tiers[random.below(5)])","birthday":"19\#(60 + random.below(40))-\#(month < 10 ? "0" : "")\#(month)-\#(day < 10 ? "0" : "")\#(day)","timezone":"\#(zones[random.below(zones.count)])","locale":"zh-CN","consents":{"sms":true,"push":\#(random.below(2) == 0),"wechat":true},"tags":["bench"]}}"#.utf8)
+    }
+
+    /// One activity event at `time`: orders, visits, points and profile updates in realistic proportions.
+    static func activity(_ sequence: Int, member: Int, at time: Instant, random: inout SplitMix) -> [UInt8] {
+        let roll = random.below(100)
+        let head = #"{"specversion":"1.0","id":"a-\#(sequence)","source":"bench","subject":"m-\#(member)","time":"\#(time.rfc3339)","#
+        let body: String
+        switch roll {
+        case 0..<40:
+            let amount = 20 + random.below(900)
+            body = #""type":"order.completed","data":{"orderId":"o-\#(sequence)","amount":"\#(amount).\#(10 + random.below(90))","currency":"CNY","pointsEarned":\#(amount / 10),"channel":"online"}}"#
+        case 40..<65:
+            body = #""type":"member.activity","data":{"kind":"visit"}}"#
+        case 65..<80:
+            body = #""type":"points.earned","data":{"amount":\#(10 + random.below(500)),"reason":"campaign"}}"#
+        case 80..<85:
+            body = #""type":"points.redeemed","data":{"amount":\#(10 + random.below(100))}}"#
+        default:
+            body = #""type":"member.updated","data":{"tagsAdd":["t\#(random.below(5))"],"consents":{"email":\#(random.below(2) == 0)}}}"#
+        }
+        return Array((head + body).utf8)
+    }
+
+    /// Enrolments for `members`, then `events` activity events spread over a year in time order.
+    static func events(members: Int, events: Int, seed: UInt64 = 7) -> [[UInt8]] {
+        var random = SplitMix(seed: seed)
+        var result = (0..<members).map { enrolment($0, random: &random) }
+        result.reserveCapacity(members + events)
+        let step = max(year * 1000 / Int64(max(events, 1)), 1)
+        for sequence in 0..<events {
+            let time = start.adding(seconds: 86_400).adding(millis: Int64(sequence) * step)
+            result.append(activity(sequence, member: random.below(members), at: time, random: &random))
+        }
+        return result
+    }
+}
+
+/// A small seedable generator, so every run measures the same workload.
+struct SplitMix {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}

@@ -1,0 +1,93 @@
+import CampaignDomain
+import CampaignWorker
+import Foundation
+import Kafka
+import Synchronization
+
+/// End-to-end events per second through the mock cluster: the worker against a bare librdkafka consume-and-produce
+/// loop with the same batching and commit cadence, measured in the same run.
+enum PipelineBench {
+    struct Result {
+        var events: Int
+        var workerPerSecond: Double
+        var baselinePerSecond: Double
+        var ratio: Double { workerPerSecond / baselinePerSecond }
+    }
+
+    static let silent: KafkaLogHandler = { _, _, _ in }
+
+    static func run(members: Int, events: Int, plans: [Plan]) throws -> Result {
+        let inputs = BenchWorkload.events(members: members, events: events)
+        let baseline = try measureBaseline(inputs)
+        let worker = try measureWorker(inputs, plans: plans)
+        return Result(events: inputs.count, workerPerSecond: worker, baselinePerSecond: baseline)
+    }
+
+    /// A cluster with the input topic filled with `inputs`.
+    static func cluster(with inputs: [[UInt8]], outputs: [String]) throws -> MockKafkaCluster {
+        let cluster = try MockKafkaCluster(brokers: 1, logHandler: silent)
+        cluster.setGroupInitialRebalanceDelay(.milliseconds(50))
+        try cluster.createTopic("member-activity", partitions: 4)
+        for topic in outputs { try cluster.createTopic(topic, partitions: 4) }
+        let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers, "linger.ms": "20"], logHandler: silent)
+        for bytes in inputs {
+            let subject = (try? JSONParser.parse(bytes))?.objectValue?["subject"]?.stringValue ?? ""
+            try producer.send(ProducerRecord(topic: "member-activity", key: Array(subject.utf8), value: bytes))
+        }
+        try producer.flush(timeout: .seconds(120))
+        return cluster
+    }
+
+    static func measureBaseline(_ inputs: [[UInt8]]) throws -> Double {
+        let cluster = try cluster(with: inputs, outputs: ["echo"])
+        let properties = ["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+        let consumer = try KafkaConsumer(properties: properties.merging(["group.id": "baseline"]) { $1 }, topics: ["member-activity"], logHandler: silent)
+        let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logHandler: silent)
+        var consumed = 0
+        var pending: [TopicPartition: Int64] = [:]
+        var lastCommit = ContinuousClock.now
+        var start: ContinuousClock.Instant?
+        while consumed < inputs.count {
+            let records = try consumer.poll(maxRecords: 1000, timeout: .milliseconds(50))
+            if start == nil, !records.isEmpty { start = .now }
+            for record in records {
+                try producer.send(ProducerRecord(topic: "echo", key: record.key, value: record.value))
+                pending[record.topicPartition] = record.offset + 1
+            }
+            consumed += records.count
+            producer.poll()
+            if !pending.isEmpty, ContinuousClock.now - lastCommit >= .milliseconds(100) || consumed == inputs.count {
+                try producer.flush(timeout: .seconds(60))
+                try consumer.commit(pending.map { TopicPartitionOffset($0.key, offset: $0.value) })
+                pending.removeAll()
+                lastCommit = .now
+            }
+        }
+        let seconds = Measure.seconds(ContinuousClock.now - (start ?? .now))
+        consumer.close()
+        return Double(inputs.count) / seconds
+    }
+
+    static func measureWorker(_ inputs: [[UInt8]], plans: [Plan]) throws -> Double {
+        var config = WorkerConfig()
+        config.topics.plans = nil
+        let cluster = try cluster(with: inputs, outputs: OutputRole.allCases.compactMap { config.topics.topic(for: $0) })
+        config.kafka = ["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+        config.groupID = "bench-worker"
+        // The mock cluster has no CreateTopics API, so the worker's changelog is made here.
+        try cluster.createTopic(config.changelogTopic, partitions: 4)
+        config.programme.maxLateness = nil
+        let clock = VirtualClock(start: BenchWorkload.start, rate: 1)
+        let worker = Worker(config: config, plans: plans, clock: clock, logger: Logger(minimumLevel: .error))
+        let stop = StopSignal()
+        let thread = Thread { try? worker.run(until: stop) }
+        thread.start()
+        while worker.statistics.snapshot.consumed == 0 { Thread.sleep(forTimeInterval: 0.001) }
+        let start = ContinuousClock.now
+        while worker.statistics.snapshot.consumed < inputs.count { Thread.sleep(forTimeInterval: 0.001) }
+        stop.stop()
+        while !thread.isFinished { Thread.sleep(forTimeInterval: 0.001) }
+        // The final commit (after every produced record is delivered) is part of the work.
+        return Double(inputs.count) / Measure.seconds(ContinuousClock.now - start)
+    }
+}

@@ -1,0 +1,82 @@
+import CampaignDomain
+import CampaignWorker
+import Foundation
+
+/// `campaign-bench`: the performance figures of docs/PERFORMANCE.md. Run it in release mode (`make bench`).
+///
+/// `--smoke` runs every benchmark with tiny sizes, to check the bench code itself (part of `make test`).
+/// Writes a line straight away (print buffers when redirected, and a long run should show progress).
+func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+let arguments = CommandLine.arguments.dropFirst()
+let smoke = arguments.contains("--smoke")
+/// `--only engine|state|kafka` runs one group (for profiling).
+let only = arguments.firstIndex(of: "--only").flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[arguments.index(after: $0)] : nil }
+func runs(_ group: String) -> Bool { only == nil || only == group }
+let root = FileManager.default.currentDirectoryPath
+let plans: [Plan]
+do {
+    plans = try BenchWorkload.plans(root: root)
+} catch {
+    FileHandle.standardError.write(Data("campaign-bench: run from the repository root (reads docs/*.md for the plan mix): \(error)\n".utf8))
+    exit(1)
+}
+
+struct Row {
+    var name: String
+    var figure: String
+    var target: String
+    var sizes: String
+}
+
+var rows: [Row] = []
+@MainActor func report(_ row: Row) {
+    rows.append(row)
+    emit("\(row.name): \(row.figure)   [target \(row.target); \(row.sizes)]")
+}
+
+func format(_ value: Double, _ digits: Int = 0) -> String {
+    String(format: "%.\(digits)f", value)
+}
+
+/// `--scale F` multiplies the default sizes (e.g. 0.1 for a quick look).
+let scale = arguments.firstIndex(of: "--scale").flatMap { arguments.index(after: $0) < arguments.endIndex ? Double(arguments[arguments.index(after: $0)]) : nil } ?? 1
+func sized(_ full: Int, smoke tiny: Int) -> Int { smoke ? tiny : max(1, Int(Double(full) * scale)) }
+let engineMembers = sized(100_000, smoke: 200)
+let engineEvents = sized(900_000, smoke: 2_000)
+if runs("engine") {
+let engine = EngineBench.run(members: engineMembers, events: engineEvents, plans: plans)
+report(Row(
+    name: "Engine throughput (1 thread)", figure: "\(format(Double(engine.events) / engine.seconds)) events/s; decode alone \(format(Double(engine.events) / engine.decodeSeconds)) events/s (\(format(engine.decodeSeconds / engine.seconds * 100))% of the time)",
+    target: "≥ 1,000,000 events/s", sizes: "\(engine.events) events, \(engineMembers) members, \(plans.count) plans, \(engine.outputs) outputs"))
+}
+
+let stateMembers = sized(1_000_000, smoke: 500)
+if runs("state") {
+let state = StateBench.run(members: stateMembers, plans: plans)
+report(Row(name: "Memory", figure: "\(format(state.bytesPerMember)) bytes/member resident", target: "≤ 300 bytes", sizes: "\(state.members) members, 4 events each"))
+report(Row(name: "Timers, a simulated year", figure: "\(format(state.yearCPUSeconds, 2)) s CPU, \(state.jobs) jobs, \(state.decisions) decisions", target: "≤ 10 s CPU", sizes: "\(state.members) members, \(plans.count) plans, hourly steps"))
+}
+
+if runs("kafka") {
+do {
+    let pipeline = try PipelineBench.run(members: smoke ? 100 : 20_000, events: smoke ? 500 : 200_000, plans: plans)
+    report(Row(
+        name: "Pipeline, at_least_once", figure: "worker \(format(pipeline.workerPerSecond)) events/s, baseline \(format(pipeline.baselinePerSecond)) events/s, ratio \(format(pipeline.ratio, 2))",
+        target: "≥ 0.6 ×", sizes: "\(pipeline.events) events, 4 partitions, mock cluster, 100 ms commits"))
+    let rate = smoke ? 200 : max(100, min(pipeline.workerPerSecond / 2, 20_000))
+    let latency = try LatencyBench.run(rate: rate, seconds: smoke ? 1 : 10)
+    report(Row(
+        name: "Latency, event to committed job", figure: "p50 \(format(latency.p50Millis, 1)) ms, p99 \(format(latency.p99Millis, 1)) ms",
+        target: "p99 ≤ commit interval + 50 ms = 150 ms", sizes: "\(format(latency.rate)) events/s for \(smoke ? 1 : 10) s, \(latency.samples) samples"))
+} catch {
+    FileHandle.standardError.write(Data("campaign-bench: Kafka benchmarks failed: \(error)\n".utf8))
+    exit(1)
+}
+}
+report(Row(name: "Pipeline, exactly_once", figure: "not measured: exactly_once is not in this release", target: "≥ 0.5 ×", sizes: "-"))
+report(Row(name: "Restore", figure: "not measured: changelog-backed state is not in this release", target: "≥ 500,000 records/s", sizes: "-"))
+
+emit("\n| benchmark | figure | target | sizes |\n|---|---|---|---|")
+for row in rows { emit("| \(row.name) | \(row.figure) | \(row.target) | \(row.sizes) |") }
+emit("\nmachine: \(Measure.machine()); command: \(smoke ? "campaign-bench --smoke" : "make bench")\(scale != 1 ? " --scale \(scale)" : "")")

@@ -1,0 +1,87 @@
+/// Where a recurring plan stands in one time zone.
+struct RecurringCursor: Sendable, Hashable {
+    struct Key: Sendable, Hashable, Comparable {
+        var planID: String
+        /// A zone id, or "" for the programme's zone.
+        var zoneKey: String
+
+        static func < (lhs: Key, rhs: Key) -> Bool { (lhs.planID, lhs.zoneKey) < (rhs.planID, rhs.zoneKey) }
+    }
+
+    var fireAt: Instant
+    var trigger: RecurringTrigger
+}
+
+extension PartitionStore {
+    /// Evaluates each recurring plan for the members of each zone whose local fire time has come.
+    ///
+    /// One cursor per (plan, zone) instead of one timer per member: a monthly statement for millions of members keeps
+    /// a handful of cursors, and each sweep walks the zone's members once.
+    mutating func sweepRecurring(now: Instant, engine: Engine, into out: inout [OutputRecord]) {
+        while let (key, cursor) = recurringCursors.filter({ $0.value.fireAt <= now }).min(by: { ($0.value.fireAt, $0.key) < ($1.value.fireAt, $1.key) }) {
+            guard let plan = engine.recurringPlans.first(where: { $0.id == key.planID }) else {
+                recurringCursors[key] = nil
+                continue
+            }
+            let zone = zone(for: key.zoneKey, engine: engine)
+            let date = zone.localDate(of: cursor.fireAt)
+            let occurrence = Occurrence(key: date.description, fireAt: cursor.fireAt, details: .recurring(date))
+            for memberID in (zoneMembers[key.zoneKey] ?? []).sorted() {
+                guard var member = members[memberID], member.horizon <= cursor.fireAt,
+                    member.recurringLast[plan.id].map({ $0 < date }) ?? true
+                else { continue }
+                Evaluator(engine: engine, now: now, zone: zone, traceparent: nil)
+                    .evaluate(plan: plan, occurrence: occurrence, member: &member, budget: &budget, into: &out)
+                if member.heldNotifications.first.map({ held in member.nextDue.map { held.releaseAt < $0 } ?? true }) ?? false {
+                    schedule(&member, engine: engine)
+                }
+                noteChange(memberID)
+                members[memberID] = member
+            }
+            recurringCursors[key]?.fireAt = Self.nextFire(of: cursor.trigger, in: zone, after: cursor.fireAt)
+        }
+    }
+
+    /// Creates cursors for every recurring plan in every zone that has members.
+    ///
+    /// A new cursor starts at the clock less `maxLateness` (when lateness applies), so occurrences missed while the
+    /// partition was elsewhere or the worker was down still fire on recovery when they are recent enough.
+    mutating func ensureCursors(engine: Engine) {
+        guard !engine.recurringPlans.isEmpty, let clock else { return }
+        var start = clock
+        if engine.enforcesLateness, let lateness = engine.programme.maxLateness {
+            start = clock.adding(seconds: -lateness.approximateSeconds)
+        }
+        for plan in engine.recurringPlans {
+            guard case .recurring(let trigger) = plan.trigger else { continue }
+            for (zoneKey, memberIDs) in zoneMembers where !memberIDs.isEmpty {
+                let key = RecurringCursor.Key(planID: plan.id, zoneKey: zoneKey)
+                guard recurringCursors[key] == nil else { continue }
+                let zone = zone(for: zoneKey, engine: engine)
+                recurringCursors[key] = RecurringCursor(
+                    fireAt: Self.nextFire(of: trigger, in: zone, after: start.adding(millis: -1)), trigger: trigger)
+            }
+        }
+    }
+
+    /// Moves a member between zone indexes and makes sure its zone has cursors.
+    mutating func reindex(_ memberID: String, from old: String?, to new: String, engine: Engine) {
+        if let old, old != new { zoneMembers[old]?.remove(memberID) }
+        zoneMembers[new, default: []].insert(memberID)
+        ensureCursors(engine: engine)
+    }
+
+    func zone(for key: String, engine: Engine) -> Zone {
+        key.isEmpty ? engine.programme.timeZone : Zone(identifier: key) ?? engine.programme.timeZone
+    }
+
+    /// The first fire instant of `trigger` in `zone` strictly after `instant`.
+    static func nextFire(of trigger: RecurringTrigger, in zone: Zone, after instant: Instant) -> Instant {
+        var date = trigger.firstDate(onOrAfter: zone.localDate(of: instant))
+        while true {
+            let fireAt = zone.instant(of: date, at: trigger.at)
+            if fireAt > instant { return fireAt }
+            date = trigger.firstDate(onOrAfter: date.adding(days: 1))
+        }
+    }
+}

@@ -1,0 +1,246 @@
+import CampaignDomain
+import Kafka
+import Synchronization
+
+/// The worker's Prometheus metrics, and the calls the worker loop makes to keep them current.
+///
+/// Label values come from configuration (plan ids, topic names), from closed sets (outcomes, reasons, channels) or
+/// from the event types this worker knows; an unknown event type is counted as `other`, so nothing a producer writes
+/// can create new series. Every metric is documented in docs/OPERATIONS.md.
+///
+/// Thread-safe. The worker thread records; the HTTP thread renders `registry`.
+public final class WorkerMetrics: Sendable {
+    public let registry = MetricsRegistry()
+
+    let eventsConsumed: Counter
+    let deadLetters: Counter
+    let recordsProduced: Counter
+    let jobsEmitted: Counter
+    let decisions: Counter
+    let suppressions: Counter
+    let timersFired: Counter
+    let timersPending: Gauge
+    let members: Gauge
+    let heldNotificationJobs: Gauge
+    let restoreRemaining: Gauge
+    let consumerLag: Gauge
+    let transactions: Counter
+    let eventToJob: Histogram
+    let planReloads: Counter
+    let planRejections: Counter
+    let plans: Gauge
+    let assignedPartitions: Gauge
+    let offsetCommits: Counter
+
+    /// Trigger types whose occurrences are scheduled on the clock (CONTRACT §3), as opposed to fired by an event.
+    static let timeTriggers: Set<String> = ["birthday", "dormancy", "pointsExpiring", "anniversary", "enrolled", "recurring"]
+
+    /// Upper bounds of the event-to-job latency buckets, in seconds: sub-second for event-driven jobs, up to the
+    /// default `maxLateness` (6 h) for jobs fired late after downtime.
+    static let latencyBuckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 900, 3600, 21_600]
+
+    /// When the timers-pending gauge was last counted, and how long counting took (it walks every member).
+    private let pendingCount = Mutex<(at: ContinuousClock.Instant?, took: Duration)>((nil, .zero))
+
+    public init() {
+        let r = registry
+        eventsConsumed = r.counter(
+            "campaign_worker_events_consumed_total",
+            help: "Input records consumed, by CloudEvents type (other: a type this worker ignores; invalid: not decodable) and outcome.",
+            labels: ["type", "outcome"])
+        deadLetters = r.counter(
+            "campaign_worker_dead_letters_total", help: "Input records sent to the dead-letter topic, by dlq-reason.",
+            labels: ["reason"])
+        recordsProduced = r.counter(
+            "campaign_worker_records_produced_total", help: "Records handed to the producer, by output topic.",
+            labels: ["topic"])
+        jobsEmitted = r.counter(
+            "campaign_worker_jobs_emitted_total",
+            help: "Coupon and notification jobs emitted, by plan, topic and channel (none for coupon jobs).",
+            labels: ["plan", "topic", "channel"])
+        decisions = r.counter(
+            "campaign_worker_decisions_total", help: "Plan occurrences evaluated for a member, by plan and outcome (fired, suppressed).",
+            labels: ["plan", "outcome"])
+        suppressions = r.counter(
+            "campaign_worker_suppressions_total",
+            help: "Suppressions by plan and reason; scope occurrence: nothing was sent, action: one action of a fired occurrence.",
+            labels: ["plan", "reason", "scope"])
+        timersFired = r.counter(
+            "campaign_worker_timers_fired_total", help: "Time-trigger occurrences that came due and were evaluated, by plan and trigger type.",
+            labels: ["plan", "trigger"])
+        timersPending = r.gauge(
+            "campaign_worker_timers_pending", help: "Members with a scheduled time trigger, by input partition (recounted at most every few seconds).",
+            labels: ["partition"])
+        members = r.gauge("campaign_worker_members", help: "Members held in state, by input partition.", labels: ["partition"])
+        heldNotificationJobs = r.gauge(
+            "campaign_worker_held_notification_jobs",
+            help: "Notification jobs held until the end of the member's quiet hours, by input partition (recounted with timers pending).",
+            labels: ["partition"])
+        restoreRemaining = r.gauge(
+            "campaign_worker_restore_remaining_records",
+            help: "Changelog records still to restore, by partition, while partitions restore.",
+            labels: ["partition"])
+        consumerLag = r.gauge(
+            "campaign_worker_consumer_lag",
+            help: "Messages between the committed offset and the end of the partition, from librdkafka statistics.",
+            labels: ["topic", "partition"])
+        transactions = r.counter(
+            "campaign_worker_transactions_total", help: "Kafka transactions (exactly_once) by outcome.",
+            labels: ["outcome"])
+        eventToJob = r.histogram(
+            "campaign_worker_event_to_job_seconds",
+            help: "Job createdAt minus trigger.firedAt (the event's time, or the occurrence's scheduled instant), by trigger type.",
+            labels: ["trigger"], buckets: Self.latencyBuckets)
+        planReloads = r.counter(
+            "campaign_worker_plan_reloads_total", help: "Times the plan set in force changed while running (plan files or the plans topic).")
+        planRejections = r.counter(
+            "campaign_worker_plan_rejections_total", help: "Plan versions rejected as invalid; the previous version of each keeps running.")
+        plans = r.gauge("campaign_worker_plans", help: "Plans in force (active and paused; drafts are not loaded).")
+        assignedPartitions = r.gauge(
+            "campaign_worker_assigned_partitions", help: "Input partitions assigned to this worker by the consumer group.")
+        offsetCommits = r.counter("campaign_worker_offset_commits_total", help: "Input offset commits.")
+
+        for outcome in ["committed", "aborted"] { transactions.touch(outcome) }
+    }
+
+    // MARK: Calls from the worker loop
+
+    /// One input record was decoded and applied (or found a duplicate, ignored, erased).
+    public func consumed(_ event: ActivityEvent, _ outcome: ApplyOutcome) {
+        let label: String
+        switch outcome {
+        case .applied: label = "applied"
+        case .duplicate: label = "duplicate"
+        case .ignoredUnknownType: label = "ignored"
+        case .erased: label = "erased"
+        }
+        // Unknown types are whatever a producer wrote: counted together so they cannot create series.
+        eventsConsumed.increment(outcome == .ignoredUnknownType ? "other" : event.type, label)
+    }
+
+    /// One input record could not be decoded and goes to the dead-letter topic.
+    public func deadLettered(_ reason: DeadLetterReason.Code) {
+        eventsConsumed.increment("invalid", "dead-lettered")
+        deadLetters.increment(reason.rawValue)
+    }
+
+    /// The records of one step, before they are produced: jobs, decisions and dead letters.
+    public func emitted(_ records: [OutputRecord], topics: WorkerConfig.Topics) {
+        for record in records {
+            let topic = topics.topic(for: record.role)
+            if let topic { recordsProduced.increment(topic) }
+            switch record.role {
+            case .couponJobs, .notificationJobs:
+                guard let topic, let job = Self.object(record.value) else { continue }
+                let plan = record.planID ?? job.path("plan", "id")?.stringValue ?? ""
+                jobsEmitted.increment(plan, topic, job.path("notification", "channel")?.stringValue ?? "none")
+                if let firedAt = job.path("trigger", "firedAt")?.stringValue.flatMap(Instant.init(rfc3339:)),
+                    let createdAt = job["createdAt"]?.stringValue.flatMap(Instant.init(rfc3339:))
+                {
+                    let seconds = Double(max(0, createdAt.epochMillis - firedAt.epochMillis)) / 1000
+                    eventToJob.observe(seconds, job.path("trigger", "type")?.stringValue ?? "")
+                }
+            case .decisions:
+                // Decision records are built even when topics.decisions is null, so these counts never depend on it.
+                guard let decision = Self.object(record.value) else { continue }
+                let plan = record.planID ?? decision.path("plan", "id")?.stringValue ?? ""
+                let outcome = decision["outcome"]?.stringValue ?? ""
+                decisions.increment(plan, outcome)
+                if outcome == "suppressed", let reason = decision["reason"]?.stringValue {
+                    suppressions.increment(plan, reason, "occurrence")
+                }
+                for action in decision["suppressedActions"]?.arrayValue ?? [] {
+                    if let reason = action.objectValue?["reason"]?.stringValue { suppressions.increment(plan, reason, "action") }
+                }
+                if let trigger = decision.path("trigger", "type")?.stringValue, Self.timeTriggers.contains(trigger) {
+                    timersFired.increment(plan, trigger)
+                }
+            case .deadLetters:
+                break
+            }
+        }
+    }
+
+    /// The end of a step: members per partition every time, timers pending and held jobs when a recount is due.
+    ///
+    /// Counting walks every member, so it runs at most once a second and never takes more than about 5% of the loop's
+    /// time (the interval grows with how long the count takes).
+    public func observe(stores: [Int32: PartitionStore], at now: ContinuousClock.Instant = .now) {
+        members.replaceAll(Dictionary(uniqueKeysWithValues: stores.map { ([String($0.key)], Double($0.value.memberCount)) }))
+        let due = pendingCount.withLock { last in
+            guard let at = last.at else { return true }
+            return now - at >= max(.seconds(1), last.took * 20)
+        }
+        guard due else { return }
+        let started = ContinuousClock.now
+        var pending: [[String]: Double] = [:]
+        var held: [[String]: Double] = [:]
+        for (partition, store) in stores {
+            var timers = 0, jobs = 0
+            for member in store.members.values {
+                if member.nextDue != nil { timers += 1 }
+                jobs += member.heldNotifications.count
+            }
+            pending[[String(partition)]] = Double(timers)
+            held[[String(partition)]] = Double(jobs)
+        }
+        timersPending.replaceAll(pending)
+        heldNotificationJobs.replaceAll(held)
+        let took = ContinuousClock.now - started
+        pendingCount.withLock { $0 = (now, took) }
+    }
+
+    // MARK: Calls from Kafka and the rest of the runtime
+
+    /// librdkafka's statistics JSON from the consumer: refreshes the lag of every partition it fetches.
+    public func consumerStatistics(_ json: [UInt8]) {
+        guard let statistics = ConsumerLagStatistics(json: json) else { return }
+        consumerLag.replaceAll(
+            Dictionary(uniqueKeysWithValues: statistics.lag.map { ([$0.key.topic, String($0.key.partition)], Double($0.value)) }))
+    }
+
+    /// Restore progress of one partition's state; nil removes it once the partition is restored or revoked.
+    public func restoreRemaining(_ records: Int64?, partition: Int32) {
+        if let records { restoreRemaining.set(Double(records), String(partition)) } else { restoreRemaining.remove(String(partition)) }
+    }
+
+    /// A Kafka transaction ended.
+    public func transactionEnded(committed: Bool) {
+        transactions.increment(committed ? "committed" : "aborted")
+    }
+
+    /// Reads the worker's running statistics at every scrape: assigned partitions, offset commits, plan changes.
+    public func collect(from statistics: WorkerStatistics) {
+        let assigned = assignedPartitions, commits = offsetCommits
+        let reloads = planReloads, rejections = planRejections, plans = self.plans
+        registry.addCollector {
+            let snapshot = statistics.snapshot
+            assigned.set(Double(snapshot.assignedPartitions.count))
+            commits.setTotal(Double(snapshot.commits))
+            reloads.setTotal(Double(snapshot.planReloads))
+            rejections.setTotal(Double(snapshot.planRejections))
+            plans.set(Double(snapshot.activePlans.count))
+        }
+    }
+
+    static func object(_ bytes: [UInt8]?) -> JSONObject? {
+        bytes.flatMap { try? JSONParser.parse($0) }?.objectValue
+    }
+}
+
+extension JSONObject {
+    /// The value at a path of member names, nil when any step is missing or not an object.
+    fileprivate func path(_ keys: String...) -> JSONValue? {
+        var current: JSONValue = .object(self)
+        for key in keys {
+            guard let next = current.objectValue?[key] else { return nil }
+            current = next
+        }
+        return current
+    }
+}
+
+extension WorkerMetrics {
+    /// The consumer's `statistics.interval.ms` unless the config sets it: how often consumer lag is refreshed.
+    public static let statisticsIntervalMillis = "15000"
+}
