@@ -88,6 +88,7 @@ struct DrillRunner {
         let producer = try KafkaProducer(properties: ["bootstrap.servers": bootstrap, "linger.ms": "5"], logHandler: { _, _, _ in })
         var workers: [String: WorkerProcess] = [:]
         var crashed = 0
+        var crashes: [String: Int] = [:]
         func start(_ instance: String) throws {
             workers[instance] = try WorkerProcess(
                 instance: drill.staticMembership ? instance : nil, executable: workerExecutable, config: configPath,
@@ -139,8 +140,12 @@ struct DrillRunner {
             }
             for (instance, worker) in workers where !worker.isRunning && !worker.endedOnPurpose {
                 crashed += 1
-                result.notes.append("\(instance) exited on its own with status \(worker.exitCode); restarted")
-                try start(instance)
+                crashes[instance, default: 0] += 1
+                if crashes[instance] == 1 {
+                    result.notes.append("\(instance) exited on its own with status \(worker.exitCode) (see its log)")
+                }
+                // Restart it, up to a point: a worker that cannot start at all is not worth a busy loop.
+                if crashes[instance, default: 0] <= 5 { try start(instance) } else { workers[instance] = nil }
             }
             if schedule.isEmpty, resumeBrokerAt == nil, nextEvent == workload.events.count, now >= endVirtual { break }
             Thread.sleep(forTimeInterval: 0.02)
@@ -174,6 +179,7 @@ struct DrillRunner {
                         "notificationJobs": "\(names.notificationJobs)", "decisions": "\(names.decisions)",
                         "deadLetters": "\(names.deadLetters)"},
              "plans": {"path": "\(plans.path)"},
+             "http": {"listen": "127.0.0.1:0"},
              "programme": {"timeZone": "Asia/Shanghai", "maxLateness": "P30D"},
              "commitIntervalMs": 100}
             """

@@ -109,7 +109,11 @@ extension WorkerLoop {
         if exactlyOnce, inTransaction {
             try abortTransaction()
         }
-        for partition in Array(stores.keys) { stores[partition]?.rollback() }
+        for partition in Array(stores.keys) {
+            stores[partition]?.rollback()
+            // The plans may have changed since the checkpoint: schedule the rolled-back members under the current ones.
+            stores[partition]?.rescheduleAll(engine: engine)
+        }
         out.removeAll()
         pending.removeAll()
         lastCommit = .now
