@@ -47,7 +47,9 @@ enum PipelineBench {
         var pending: [TopicPartition: Int64] = [:]
         var lastCommit = ContinuousClock.now
         var start: ContinuousClock.Instant?
+        let deadline = ContinuousClock.now + .seconds(300)
         while consumed < inputs.count {
+            guard ContinuousClock.now < deadline else { throw BenchFailure(description: "the baseline consumed \(consumed) of \(inputs.count) records in 300 s") }
             let records = try consumer.poll(maxRecords: 1000, timeout: .milliseconds(50))
             if start == nil, !records.isEmpty { start = .now }
             for record in records {
@@ -80,14 +82,39 @@ enum PipelineBench {
         let clock = VirtualClock(start: BenchWorkload.start, rate: 1)
         let worker = Worker(config: config, plans: plans, clock: clock, logger: Logger(minimumLevel: .error))
         let stop = StopSignal()
-        let thread = Thread { try? worker.run(until: stop) }
+        let failure = FailureNote()
+        let thread = Thread {
+            do throws(Worker.Failure) { try worker.run(until: stop) } catch { failure.set(error.description) }
+        }
         thread.start()
-        while worker.statistics.snapshot.consumed == 0 { Thread.sleep(forTimeInterval: 0.001) }
+        let deadline = ContinuousClock.now + .seconds(300)
+        func wait(until condition: () -> Bool) throws {
+            while !condition() {
+                if let message = failure.message { throw BenchFailure(description: "the worker stopped: \(message)") }
+                guard ContinuousClock.now < deadline else { throw BenchFailure(description: "the worker consumed \(worker.statistics.snapshot.consumed) of \(inputs.count) records in 300 s") }
+                Thread.sleep(forTimeInterval: 0.001)
+            }
+        }
+        try wait { worker.statistics.snapshot.consumed > 0 }
         let start = ContinuousClock.now
-        while worker.statistics.snapshot.consumed < inputs.count { Thread.sleep(forTimeInterval: 0.001) }
+        try wait { worker.statistics.snapshot.consumed >= inputs.count }
         stop.stop()
         while !thread.isFinished { Thread.sleep(forTimeInterval: 0.001) }
         // The final commit (after every produced record is delivered) is part of the work.
         return Double(inputs.count) / Measure.seconds(ContinuousClock.now - start)
     }
+}
+
+/// Why a benchmark could not produce its figure.
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A message set by a worker thread and read by the benchmark thread.
+final class FailureNote: Sendable {
+    private let text = Mutex<String?>(nil)
+
+    var message: String? { text.withLock { $0 } }
+
+    func set(_ message: String) { text.withLock { $0 = message } }
 }

@@ -60,7 +60,8 @@ report(Row(name: "Timers, a simulated year", figure: "\(format(state.yearCPUSeco
 
 if runs("kafka") {
 do {
-    let pipeline = try PipelineBench.run(members: smoke ? 100 : 20_000, events: smoke ? 500 : 200_000, plans: plans)
+    // The mock cluster keeps only about the last 5 MB of each partition, so the input must stay well below 20 MB.
+    let pipeline = try PipelineBench.run(members: sized(10_000, smoke: 100), events: sized(40_000, smoke: 500), plans: plans)
     report(Row(
         name: "Pipeline, at_least_once", figure: "worker \(format(pipeline.workerPerSecond)) events/s, baseline \(format(pipeline.baselinePerSecond)) events/s, ratio \(format(pipeline.ratio, 2))",
         target: "≥ 0.6 ×", sizes: "\(pipeline.events) events, 4 partitions, mock cluster, 100 ms commits"))

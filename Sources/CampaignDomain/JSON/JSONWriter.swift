@@ -53,6 +53,15 @@ public struct JSONWriter: Sendable {
 
     public mutating func member(_ name: String, _ value: String) { key(name); string(value) }
     public mutating func member(_ name: String, _ value: Int) { key(name); int(value) }
+    /// Writes an instant as an RFC 3339 UTC string.
+    public mutating func member(_ name: String, _ instant: Instant) {
+        key(name)
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        instant.appendRFC3339(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     public mutating func member(_ name: String, _ value: String?) {
         key(name)
         if let value { string(value) } else { null() }
@@ -71,6 +80,12 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendQuoted(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most strings (ids, templates, names) need no escaping: copy them in one go.
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F }) {
+            bytes.append(contentsOf: string.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\""))

@@ -42,12 +42,12 @@ struct JobEncoder {
         w.key("coupon")
         w.beginObject()
         w.member("template", coupon.template)
-        w.member("validFrom", validFrom.rfc3339)
-        w.member("validUntil", validUntil.rfc3339)
+        w.member("validFrom", validFrom)
+        w.member("validUntil", validUntil)
         w.key("params")
         w.value(.object(coupon.params))
         w.endObject()
-        w.member("createdAt", createdAt.rfc3339)
+        w.member("createdAt", createdAt)
         w.endObject()
         return record(.couponJobs, w.bytes, jobID: jobID)
     }
@@ -69,8 +69,8 @@ struct JobEncoder {
         w.key("params")
         w.value(.object(params))
         w.endObject()
-        w.member("sendAfter", sendAfter.rfc3339)
-        w.member("createdAt", createdAt.rfc3339)
+        w.member("sendAfter", sendAfter)
+        w.member("createdAt", createdAt)
         w.endObject()
         return record(.notificationJobs, w.bytes, jobID: jobID)
     }
@@ -100,7 +100,7 @@ struct JobEncoder {
             }
             w.endArray()
         }
-        w.member("createdAt", createdAt.rfc3339)
+        w.member("createdAt", createdAt)
         w.endObject()
         return record(.decisions, w.bytes, jobID: nil)
     }
@@ -115,7 +115,7 @@ struct JobEncoder {
         w.beginObject()
         w.member("type", trigger.type)
         w.member("occurrence", trigger.occurrence)
-        w.member("firedAt", trigger.firedAt.rfc3339)
+        w.member("firedAt", trigger.firedAt)
         w.endObject()
     }
 
