@@ -11,7 +11,10 @@ enum PipelineBench {
         var events: Int
         var workerPerSecond: Double
         var baselinePerSecond: Double
+        /// The worker with `exactly_once`: transactions with the changelog records and offsets.
+        var exactlyOncePerSecond: Double
         var ratio: Double { workerPerSecond / baselinePerSecond }
+        var exactlyOnceRatio: Double { exactlyOncePerSecond / baselinePerSecond }
     }
 
     static let silent: KafkaLogHandler = { _, _, _ in }
@@ -19,8 +22,9 @@ enum PipelineBench {
     static func run(members: Int, events: Int, plans: [Plan]) throws -> Result {
         let inputs = BenchWorkload.events(members: members, events: events)
         let baseline = try measureBaseline(inputs)
-        let worker = try measureWorker(inputs, plans: plans)
-        return Result(events: inputs.count, workerPerSecond: worker, baselinePerSecond: baseline)
+        let worker = try measureWorker(inputs, plans: plans, guarantee: .atLeastOnce)
+        let exactlyOnce = try measureWorker(inputs, plans: plans, guarantee: .exactlyOnce)
+        return Result(events: inputs.count, workerPerSecond: worker, baselinePerSecond: baseline, exactlyOncePerSecond: exactlyOnce)
     }
 
     /// A cluster with the input topic filled with `inputs`.
@@ -70,9 +74,10 @@ enum PipelineBench {
         return Double(inputs.count) / seconds
     }
 
-    static func measureWorker(_ inputs: [[UInt8]], plans: [Plan]) throws -> Double {
+    static func measureWorker(_ inputs: [[UInt8]], plans: [Plan], guarantee: WorkerConfig.ProcessingGuarantee) throws -> Double {
         var config = WorkerConfig()
         config.topics.plans = nil
+        config.processingGuarantee = guarantee
         let cluster = try cluster(with: inputs, outputs: OutputRole.allCases.compactMap { config.topics.topic(for: $0) })
         config.kafka = ["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
         config.groupID = "bench-worker"
