@@ -143,6 +143,12 @@ struct ConsumerGroupTests {
             #expect(Set(assignedToSecond) == Set(secondAssignment))
 
             second.close()
+            // Let the rebalance that the leave started finish before closing the first member too: closing while an
+            // incremental unassign is pending can block librdkafka's close indefinitely.
+            let settled = ContinuousClock.now.advanced(by: .seconds(20))
+            while try first.assignment().count < 4, ContinuousClock.now < settled {
+                _ = try first.poll(maxRecords: 10, timeout: .milliseconds(50))
+            }
             first.close()
             withExtendedLifetime(cluster) {}
         }
