@@ -24,7 +24,7 @@ struct BenchWorkload {
     }
 
     /// A member's enrolment event.
-    static func enrolment(_ member: Int, random: inout SplitMix) -> [UInt8] {
+    static func enrolment(_ member: Int, random: inout SplitMix64) -> [UInt8] {
         let zones = ["Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Europe/London"]
         let tiers = ["normal", "silver", "gold", "platinum", "diamond"]
         let month = 1 + random.below(12), day = 1 + random.below(28)
@@ -33,7 +33,7 @@ struct BenchWorkload {
     }
 
     /// One activity event at `time`: orders, visits, points and profile updates in realistic proportions.
-    static func activity(_ sequence: Int, member: Int, at time: Instant, random: inout SplitMix) -> [UInt8] {
+    static func activity(_ sequence: Int, member: Int, at time: Instant, random: inout SplitMix64) -> [UInt8] {
         let roll = random.below(100)
         let head = #"{"specversion":"1.0","id":"a-\#(sequence)","source":"bench","subject":"m-\#(member)","time":"\#(time.rfc3339)","#
         let body: String
@@ -55,7 +55,7 @@ struct BenchWorkload {
 
     /// Enrolments for `members`, then `events` activity events spread over a year in time order.
     static func events(members: Int, events: Int, seed: UInt64 = 7) -> [[UInt8]] {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var result = (0..<members).map { enrolment($0, random: &random) }
         result.reserveCapacity(members + events)
         let step = max(year * 1000 / Int64(max(events, 1)), 1)
@@ -65,21 +65,4 @@ struct BenchWorkload {
         }
         return result
     }
-}
-
-/// A small seedable generator, so every run measures the same workload.
-struct SplitMix {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -11,7 +11,7 @@ enum RestoreBench {
 
     static func run(members: Int, plans: [Plan]) -> Result {
         let engine = Engine(programme: Programme(), plans: plans, decisionsEnabled: true, enforcesLateness: false)
-        var random = SplitMix(seed: 17)
+        var random = SplitMix64(seed: 17)
         var source = PartitionStore()
         var out: [OutputRecord] = []
         for member in 0..<members {

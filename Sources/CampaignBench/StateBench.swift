@@ -13,7 +13,7 @@ enum StateBench {
     /// Members with a profile, tags, a birthday, activity and a few points buckets; then a simulated year.
     static func run(members: Int, plans: [Plan]) -> Result {
         let engine = Engine(programme: Programme(), plans: plans, decisionsEnabled: true, enforcesLateness: false)
-        var random = SplitMix(seed: 11)
+        var random = SplitMix64(seed: 11)
         var store = PartitionStore()
         var out: [OutputRecord] = []
         let before = Measure.residentBytes()

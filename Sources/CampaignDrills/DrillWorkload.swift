@@ -102,21 +102,10 @@ struct DrillWorkload {
 
 private func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
-/// A small deterministic generator (SplitMix64), so a seed reproduces a drill's input.
-struct DrillRandom: RandomNumberGenerator {
-    private var state: UInt64
+/// The drills' generator: SplitMix64, so a seed reproduces a drill's input.
+typealias DrillRandom = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
+extension SplitMix64 {
     mutating func percent(_ chance: Int) -> Bool { below(100) < chance }
     mutating func coin() -> Bool { next() & 1 == 1 }
 }

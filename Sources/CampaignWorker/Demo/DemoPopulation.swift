@@ -30,40 +30,40 @@ struct DemoPopulation {
     private mutating func addMember(_ id: String) {
         let zones = ["Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Europe/London"]
         let tiers = ["normal", "normal", "silver", "silver", "gold", "gold", "platinum", "diamond"]
-        let zone = zones[random.next(below: zones.count)]
-        let tier = tiers[random.next(below: tiers.count)]
-        var year = 1960 + random.next(below: 46)
-        let month = 1 + random.next(below: 12)
-        let day = random.next(below: 40) == 0 && month == 2 ? 29 : 1 + random.next(below: LocalDate.daysIn(month: month, year: 2026))
+        let zone = zones[random.below( zones.count)]
+        let tier = tiers[random.below( tiers.count)]
+        var year = 1960 + random.below( 46)
+        let month = 1 + random.below( 12)
+        let day = random.below( 40) == 0 && month == 2 ? 29 : 1 + random.below( LocalDate.daysIn(month: month, year: 2026))
         if month == 2, day == 29 { year = 2000 }  // a leap day needs a leap birth year
-        let birthday = random.next(below: 10) == 0 ? "--\(twoDigit(month))-\(twoDigit(day))" : LocalDate(year: year, month: month, day: day).description
-        let consents = #"{"sms":\#(random.next(below: 3) > 0),"email":false,"push":\#(random.next(below: 2) == 0),"wechat":\#(random.next(below: 4) > 0)}"#
-        let tags = random.next(below: 25) == 0 ? #"["blocked"]"# : #"["demo"]"#
-        let enrolledAt = start.adding(seconds: Int64(random.next(below: 30 * 86_400)))
+        let birthday = random.below( 10) == 0 ? "--\(twoDigit(month))-\(twoDigit(day))" : LocalDate(year: year, month: month, day: day).description
+        let consents = #"{"sms":\#(random.below( 3) > 0),"email":false,"push":\#(random.below( 2) == 0),"wechat":\#(random.below( 4) > 0)}"#
+        let tags = random.below( 25) == 0 ? #"["blocked"]"# : #"["demo"]"#
+        let enrolledAt = start.adding(seconds: Int64(random.below( 30 * 86_400)))
         add(id, "member.enrolled", enrolledAt, #"{"tier":"\#(tier)","birthday":"\#(birthday)","timezone":"\#(zone)","locale":"\#(zone.hasPrefix("Asia") ? "zh-CN" : "en-GB")","consents":\#(consents),"tags":\#(tags)}"#)
         // Points earned in 2025 (back-dated): the programme's endOfYearAfter 1 expires them at the start of 2027.
-        let earned = 50 + random.next(below: 1500)
+        let earned = 50 + random.below( 1500)
         add(id, "points.earned", enrolledAt.adding(seconds: 60), #"{"amount":\#(earned),"reason":"migration"}"#, time: Instant(epochSeconds: 1_748_736_000))
-        let kind = random.next(below: 10)
+        let kind = random.below( 10)
         let activeUntil: Instant
         switch kind {
         case 0...4: activeUntil = end  // regulars
-        case 5...7: activeUntil = start.adding(seconds: Int64((60 + random.next(below: 150)) * 86_400))  // faders
+        case 5...7: activeUntil = start.adding(seconds: Int64((60 + random.below( 150)) * 86_400))  // faders
         default: activeUntil = enrolledAt  // one-timers
         }
-        var time = enrolledAt.adding(seconds: Int64((3 + random.next(below: 20)) * 86_400))
+        var time = enrolledAt.adding(seconds: Int64((3 + random.below( 20)) * 86_400))
         var orderNumber = 0
         while time < activeUntil, time < end {
             orderNumber += 1
-            let amount = 20 + random.next(below: 600)
-            add(id, "order.completed", time, #"{"orderId":"o-\#(id)-\#(orderNumber)","amount":"\#(amount).\#(twoDigit(random.next(below: 100)))","currency":"CNY","pointsEarned":\#(amount / 10),"channel":"\#(random.next(below: 2) == 0 ? "online" : "offline")"}"#)
-            if random.next(below: 6) == 0 {
-                add(id, "points.redeemed", time.adding(seconds: 3600), #"{"amount":\#(10 + random.next(below: 100))}"#)
+            let amount = 20 + random.below( 600)
+            add(id, "order.completed", time, #"{"orderId":"o-\#(id)-\#(orderNumber)","amount":"\#(amount).\#(twoDigit(random.below( 100)))","currency":"CNY","pointsEarned":\#(amount / 10),"channel":"\#(random.below( 2) == 0 ? "online" : "offline")"}"#)
+            if random.below( 6) == 0 {
+                add(id, "points.redeemed", time.adding(seconds: 3600), #"{"amount":\#(10 + random.below( 100))}"#)
             }
-            if random.next(below: 3) == 0 {
-                add(id, "member.activity", time.adding(seconds: Int64(random.next(below: 5 * 86_400))), #"{"kind":"visit"}"#)
+            if random.below( 3) == 0 {
+                add(id, "member.activity", time.adding(seconds: Int64(random.below( 5 * 86_400))), #"{"kind":"visit"}"#)
             }
-            time = time.adding(seconds: Int64((7 + random.next(below: 35)) * 86_400))
+            time = time.adding(seconds: Int64((7 + random.below( 35)) * 86_400))
         }
     }
 
@@ -90,21 +90,4 @@ struct DemoPopulation {
 private func memberID(_ number: Int) -> String {
     let digits = String(number)
     return "m-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
-}
-
-/// A small, fast, seedable generator so the demo population is the same on every run.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
