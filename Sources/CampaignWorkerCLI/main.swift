@@ -7,7 +7,7 @@ let usage = """
 
     Usage:
       campaign-worker run --config FILE [--virtual-clock V0 --clock-rate R [--clock-anchor W0]]
-      campaign-worker demo [--members N] [--year-seconds S] [--quiet]
+      campaign-worker demo [--members N] [--year-seconds S] [--plans PATH] [--quiet]
       campaign-worker plans validate PATH [--config FILE]
       campaign-worker config check --config FILE
       campaign-worker simulate [--config FILE] --plans PATH --events FILE [--from T] [--until T] [--out FILE]
