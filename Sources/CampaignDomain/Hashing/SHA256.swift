@@ -16,50 +16,65 @@ public struct SHA256: Sendable {
 
     /// The 32-byte digest of `message`.
     public static func hash(_ message: [UInt8]) -> [UInt8] {
+        message.withUnsafeBytes { bytes in
+            let h = state(of: bytes)
+            var digest: [UInt8] = []
+            digest.reserveCapacity(32)
+            for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
+                digest.append(UInt8(truncatingIfNeeded: word >> 24))
+                digest.append(UInt8(truncatingIfNeeded: word >> 16))
+                digest.append(UInt8(truncatingIfNeeded: word >> 8))
+                digest.append(UInt8(truncatingIfNeeded: word))
+            }
+            return digest
+        }
+    }
+
+    /// The digest of `message` as its eight big-endian words, computed without allocating.
+    ///
+    /// Job ids hash a short message for every job, so this path works in stack buffers only.
+    public static func state(of message: UnsafeRawBufferPointer) -> (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) {
         var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
             0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
         )
         // The message is padded into whole 64-byte blocks; job-id inputs are short, so this is one or two blocks.
         let paddedCount = (message.count + 8) / 64 * 64 + 64
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: paddedCount) { padded in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                for index in 0..<paddedCount { padded[index] = index < message.count ? message[index] : 0 }
-                padded[message.count] = 0x80
-                let bitLength = UInt64(message.count) * 8
-                for byte in 0..<8 { padded[paddedCount - 1 - byte] = UInt8(truncatingIfNeeded: bitLength >> UInt64(byte * 8)) }
-                for chunk in stride(from: 0, to: paddedCount, by: 64) {
-                    for i in 0..<16 {
-                        let b = chunk + i * 4
-                        w[i] = UInt32(padded[b]) << 24 | UInt32(padded[b + 1]) << 16 | UInt32(padded[b + 2]) << 8 | UInt32(padded[b + 3])
+        k.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: paddedCount) { padded in
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                    if let base = message.baseAddress, message.count > 0 {
+                        UnsafeMutableRawPointer(padded.baseAddress!).copyMemory(from: base, byteCount: message.count)
                     }
-                    for i in 16..<64 {
-                        let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                        let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                    for index in message.count..<paddedCount { padded[index] = 0 }
+                    padded[message.count] = 0x80
+                    let bitLength = UInt64(message.count) * 8
+                    for byte in 0..<8 { padded[paddedCount - 1 - byte] = UInt8(truncatingIfNeeded: bitLength >> UInt64(byte * 8)) }
+                    for chunk in stride(from: 0, to: paddedCount, by: 64) {
+                        for i in 0..<16 {
+                            let b = chunk + i * 4
+                            w[i] = UInt32(padded[b]) << 24 | UInt32(padded[b + 1]) << 16 | UInt32(padded[b + 2]) << 8 | UInt32(padded[b + 3])
+                        }
+                        for i in 16..<64 {
+                            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                        }
+                        var (a, b, c, d, e, f, g, hh) = h
+                        for i in 0..<64 {
+                            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                            let ch = (e & f) ^ (~e & g)
+                            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+                            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                            let maj = (a & b) ^ (a & c) ^ (b & c)
+                            let t2 = s0 &+ maj
+                            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                        }
+                        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
                     }
-                    var (a, b, c, d, e, f, g, hh) = h
-                    for i in 0..<64 {
-                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                        let ch = (e & f) ^ (~e & g)
-                        let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                        let maj = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = s0 &+ maj
-                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-                    }
-                    h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
                 }
             }
         }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(32)
-        for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-            digest.append(UInt8(truncatingIfNeeded: word >> 24))
-            digest.append(UInt8(truncatingIfNeeded: word >> 16))
-            digest.append(UInt8(truncatingIfNeeded: word >> 8))
-            digest.append(UInt8(truncatingIfNeeded: word))
-        }
-        return digest
+        return h
     }
 
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

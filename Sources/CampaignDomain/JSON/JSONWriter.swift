@@ -1,7 +1,15 @@
 /// Writes compact JSON with members in the order they are written, so output is byte-for-byte deterministic.
+///
+/// Hot: every job and decision is written with it, so it appends bytes directly and keeps its nesting in a bit stack.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = []
+    /// Whether the innermost open container already holds a value (the next one needs a comma).
+    private var hasValue = false
+    /// `hasValue` of the enclosing containers, innermost in bit 0 (the first 64 levels).
+    private var enclosing: UInt64 = 0
+    /// `hasValue` of enclosing containers beyond 64 levels.
+    private var deepEnclosing: [Bool] = []
+    private var depth = 0
 
     public init(reservingCapacity capacity: Int = 256) {
         bytes.reserveCapacity(capacity)
@@ -9,23 +17,40 @@ public struct JSONWriter: Sendable {
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
-    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma.removeLast() }
-    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma.removeLast() }
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); open() }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); close() }
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); open() }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); close() }
 
     /// Writes a member name; the next value written is its value.
     public mutating func key(_ name: String) {
         separate()
         appendQuoted(name)
         bytes.append(UInt8(ascii: ":"))
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        // The member's value follows without a comma.
+        hasValue = false
     }
 
     public mutating func string(_ value: String) { separate(); appendQuoted(value) }
     public mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
     public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
-    public mutating func int(_ value: Int) { separate(); bytes.append(contentsOf: String(value).utf8) }
+    public mutating func int(_ value: Int) {
+        separate()
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
+        }
+    }
     /// Writes an already-valid JSON number text (e.g. from `JSONValue.number`).
     public mutating func rawNumber(_ text: String) { separate(); bytes.append(contentsOf: text.utf8) }
     /// Writes pre-encoded JSON as a value.
@@ -68,11 +93,31 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func separate() {
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] {
+        guard depth > 0 else { return }
+        if hasValue {
             bytes.append(UInt8(ascii: ","))
         } else {
-            needsComma[needsComma.count - 1] = true
+            hasValue = true
+        }
+    }
+
+    private mutating func open() {
+        if depth < 64 {
+            enclosing = enclosing << 1 | (hasValue ? 1 : 0)
+        } else {
+            deepEnclosing.append(hasValue)
+        }
+        depth += 1
+        hasValue = false
+    }
+
+    private mutating func close() {
+        depth -= 1
+        if depth < 64 {
+            hasValue = enclosing & 1 == 1
+            enclosing >>= 1
+        } else {
+            hasValue = deepEnclosing.removeLast()
         }
     }
 
@@ -81,8 +126,13 @@ public struct JSONWriter: Sendable {
     private mutating func appendQuoted(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
         // Most strings (ids, templates, names) need no escaping: copy them in one go.
-        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F }) {
-            bytes.append(contentsOf: string.utf8)
+        var text = string
+        let copied = text.withUTF8 { utf8 in
+            for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copied {
             bytes.append(UInt8(ascii: "\""))
             return
         }

@@ -3,26 +3,39 @@
 /// Formatted as an RFC 9562 version 8 UUID built from SHA-256, so consumers can store it in a UUID column.
 public enum JobID {
     public static func make(planID: String, memberID: String, occurrence: String, actionIndex: Int) -> String {
-        var input: [UInt8] = []
-        input.reserveCapacity(planID.utf8.count + memberID.utf8.count + occurrence.utf8.count + 8)
-        input += planID.utf8
-        input.append(0)
-        input += memberID.utf8
-        input.append(0)
-        input += occurrence.utf8
-        input.append(0)
-        input += String(actionIndex).utf8
-        var bytes = Array(SHA256.hash(input).prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
-        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0xF)])
+        var plan = planID, member = memberID, name = occurrence, action = String(actionIndex)
+        let count = plan.utf8.count + member.utf8.count + name.utf8.count + action.utf8.count + 3
+        let h = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { input in
+            var at = 0
+            func put(_ text: inout String, separator: Bool) {
+                text.withUTF8 { utf8 in
+                    for byte in utf8 { input[at] = byte; at += 1 }
+                }
+                if separator { input[at] = 0; at += 1 }
+            }
+            put(&plan, separator: true)
+            put(&member, separator: true)
+            put(&name, separator: true)
+            put(&action, separator: false)
+            return SHA256.state(of: UnsafeRawBufferPointer(input))
         }
-        return String(decoding: text, as: UTF8.self)
+        // The first 16 digest bytes, big-endian words in order.
+        var bytes: (UInt32, UInt32, UInt32, UInt32) = (h.0.bigEndian, h.1.bigEndian, h.2.bigEndian, h.3.bigEndian)
+        return withUnsafeMutableBytes(of: &bytes) { digest in
+            digest[6] = (digest[6] & 0x0F) | 0x80  // version 8
+            digest[8] = (digest[8] & 0x3F) | 0x80  // RFC 9562 variant
+            return String(unsafeUninitializedCapacity: 36) { text in
+                var out = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 { text[out] = UInt8(ascii: "-"); out += 1 }
+                    text[out] = hexDigits[Int(digest[index] >> 4)]
+                    text[out + 1] = hexDigits[Int(digest[index] & 0xF)]
+                    out += 2
+                }
+                return out
+            }
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -50,6 +50,10 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
     /// The instant of a wall-clock time, resolving DST gaps (shift forward by the gap) and overlaps (earlier instant).
     public func instant(of local: LocalDateTime) -> Instant {
         let l = local.localEpochSeconds
+        // Fastest path: no transition anywhere near (most zones most of the time, and always for zones without DST).
+        if rules.isStable(from: l - 86_400 - 14 * 3600, through: l + 86_400 + 14 * 3600) {
+            return Instant(epochSeconds: l - rules.stableOffset)
+        }
         // Fast path: the same offset on both sides of a two-day window means no transition nearby.
         // Offsets a day either side bracket at most one transition (zones never change twice within two days).
         let before = offsetSeconds(at: Instant(epochSeconds: l - 86_400 - 14 * 3600))

@@ -13,6 +13,14 @@ final class ZoneRules: Sendable {
     /// The table covers [lowerBound, upperBound); outside it Foundation answers.
     private let lowerBound: Int64
     private let upperBound: Int64
+    /// From this instant to `upperBound` the offset never changes again (the last transition; zones such as
+    /// Asia/Shanghai have had none for decades), so lookups there need no search.
+    let stableFrom: Int64
+    let stableOffset: Int64
+    /// `firstAfter[b]` counts the transitions at or before the start of bucket `b` (buckets of `bucketSeconds` from
+    /// `lowerBound`), so a lookup scans the one or two transitions of its bucket instead of searching the table.
+    private let firstAfter: [Int32]
+    private static let bucketSeconds: Int64 = 31_556_952  // an average Gregorian year
 
     init(timeZone: TimeZone) {
         self.timeZone = timeZone
@@ -34,6 +42,22 @@ final class ZoneRules: Sendable {
         self.offsets = offsets
         lowerBound = Int64(start.timeIntervalSince1970)
         upperBound = Int64(end.timeIntervalSince1970)
+        stableFrom = transitions.last ?? lowerBound
+        stableOffset = Int64(offsets.last!)
+        var firstAfter: [Int32] = []
+        var index = 0
+        var bucketStart = lowerBound
+        while bucketStart < upperBound {
+            while index < transitions.count, transitions[index] <= bucketStart { index += 1 }
+            firstAfter.append(Int32(index))
+            bucketStart += Self.bucketSeconds
+        }
+        self.firstAfter = firstAfter
+    }
+
+    /// Whether the offset is `stableOffset` throughout [from, through].
+    func isStable(from: Int64, through: Int64) -> Bool {
+        from >= stableFrom && through < upperBound
     }
 
     /// The offset in seconds in force at `epochSeconds`.
@@ -41,12 +65,12 @@ final class ZoneRules: Sendable {
         guard epochSeconds >= lowerBound, epochSeconds < upperBound else {
             return Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(epochSeconds))))
         }
-        var low = 0
-        var high = transitions.count
-        while low < high {
-            let middle = (low + high) / 2
-            if transitions[middle] <= epochSeconds { low = middle + 1 } else { high = middle }
+        if epochSeconds >= stableFrom { return stableOffset }
+        // Every transition before `firstAfter[bucket]` is at or before the bucket's start, hence before `epochSeconds`.
+        var index = Int(firstAfter[Int((epochSeconds - lowerBound) / Self.bucketSeconds)])
+        return transitions.withUnsafeBufferPointer { transitions in
+            while index < transitions.count, transitions[index] <= epochSeconds { index += 1 }
+            return Int64(offsets[index])
         }
-        return Int64(offsets[low])
     }
 }

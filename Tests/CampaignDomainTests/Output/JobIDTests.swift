@@ -23,6 +23,16 @@ import Testing
         #expect(Set(others + [id]).count == 5)
     }
 
+    /// Consumers use job ids as idempotency keys, so the derivation must never change between releases.
+    @Test func idsAreTheSameAsEveryEarlierRelease() {
+        // Computed independently: SHA-256 of "plan\0member\0occurrence\0action", 16 bytes, version 8, RFC 9562 variant.
+        #expect(JobID.make(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 0) == "d3cda55f-2147-8226-840a-70fb438e4380")
+        // A two-block message (more than 55 bytes) and a two-digit action index.
+        #expect(
+            JobID.make(planID: "points-expiring-reminder", memberID: "m-123456789012345", occurrence: "2026-03-01T00:00:00.250Z/30d", actionIndex: 12)
+                == "224e466a-3cea-8ee6-b448-be881d1101b0")
+    }
+
     @Test func fnv1aMatchesTheReferenceVector() {
         var hash = FNV1a64()
         hash.combine("a")

@@ -90,4 +90,25 @@ import Testing
             seconds += 3_600 * 97 + 1_234
         }
     }
+
+    /// Lookups start from a per-year index and the last transition; at and either side of every transition they
+    /// must still agree with Foundation.
+    @Test(arguments: ["America/New_York", "Australia/Lord_Howe", "Europe/London", "Asia/Shanghai"])
+    func offsetsMatchAtEveryTransition(_ identifier: String) throws {
+        let zone = try #require(Zone(identifier: identifier))
+        let system = try #require(TimeZone(identifier: identifier))
+        var cursor = Date(timeIntervalSince1970: -2_000_000_000)
+        var checked = 0
+        while let next = system.nextDaylightSavingTimeTransition(after: cursor), next.timeIntervalSince1970 < 4_000_000_000 {
+            let at = Int64(next.timeIntervalSince1970.rounded(.down))
+            for seconds in [at - 1, at, at + 1] {
+                let expected = Int64(system.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+                #expect(zone.offsetSeconds(at: Instant(epochSeconds: seconds)) == expected, "\(identifier) at \(seconds)")
+            }
+            checked += 1
+            cursor = next
+        }
+        // Shanghai has had a few transitions (none since 1991); the DST zones have hundreds.
+        #expect(checked >= (identifier == "Asia/Shanghai" ? 5 : 100))
+    }
 }
