@@ -82,12 +82,58 @@ public struct PartitionStore: Sendable {
                 .evaluate(plan: plan, occurrence: occurrence, member: &member, budget: &budget, into: &out)
         }
         noteChange(memberID)
-        members[memberID] = member
-        if before == nil || before?.timeZoneID != member.timeZoneID {
+        let zoneChanged = before == nil || before?.timeZoneID != member.timeZoneID
+        if zoneChanged {
             reindex(memberID, from: before.map(Self.zoneKey), to: Self.zoneKey(member), engine: engine)
         }
-        processMember(memberID, now: now, engine: engine, traceparent: event.traceparent, into: &out)
+        if let before, !zoneChanged, reschedule(&member, after: before, now: now, zone: zone, engine: engine) {
+            members[memberID] = member
+        } else {
+            members[memberID] = member
+            processMember(memberID, now: now, engine: engine, traceparent: event.traceparent, into: &out)
+        }
         return .applied
+    }
+
+    /// After an event, sets the member's next due time looking again only at the time plans whose inputs changed.
+    ///
+    /// An event moves the horizon forward and adds handled occurrences, which can only make a plan's next occurrence
+    /// later, so the previous due time stays a safe (never later) bound for the others; when the bound is passed the
+    /// member is visited in full. Per event this looks at one or two plans instead of every time plan. Returns false,
+    /// changing nothing, when something is due now: the caller then visits the member in full.
+    mutating func reschedule(
+        _ member: inout MemberState, after before: MemberState, now: Instant, zone: Zone, engine: Engine
+    ) -> Bool {
+        var due = before.nextDue
+        if let held = member.heldNotifications.first?.releaseAt {
+            if held <= now { return false }
+            due = min(due ?? held, held)
+        }
+        var tidied = member
+        tidy(&tidied, now: now, engine: engine)
+        for plan in engine.timePlans where plan.trigger.scheduleDiffers(before, tidied) {
+            guard let occurrence = Self.next(for: plan, member: tidied, zone: zone) else { continue }
+            if occurrence.fireAt <= now { return false }
+            due = min(due ?? occurrence.fireAt, occurrence.fireAt)
+        }
+        tidied.nextDue = due
+        if let due, due != before.nextDue { timers.push(due, tidied.id) }
+        member = tidied
+        return true
+    }
+
+    /// Drops what no longer matters at `now`: expired points, pruned occurrences, sends outside every cap window.
+    func tidy(_ member: inout MemberState, now: Instant, engine: Engine) {
+        member.points.dropExpired(at: now)
+        if member.horizon < now { member.horizon = now }
+        member.occurrences.prune(before: member.horizon)
+        if let longest = engine.programme.caps.map({ $0.within.approximateSeconds }).max() {
+            // Keep a day more than the longest window, since calendar months and days can run longer than nominal.
+            let cutoff = now.adding(seconds: -(longest + 86_400))
+            member.notificationsSent.removeAll { $0.at < cutoff }
+        } else {
+            member.notificationsSent.removeAll()
+        }
     }
 
     /// Fires every timer, held job and recurring occurrence due at or before `now`, in due order.
@@ -160,15 +206,7 @@ public struct PartitionStore: Sendable {
             out.append(JobEncoder.released(held, memberID: memberID, createdAt: now))
             member.heldNotifications.removeFirst()
         }
-        if member.horizon < now { member.horizon = now }
-        member.occurrences.prune(before: member.horizon)
-        if let longest = engine.programme.caps.map({ $0.within.approximateSeconds }).max() {
-            // Keep a day more than the longest window, since calendar months and days can run longer than nominal.
-            let cutoff = now.adding(seconds: -(longest + 86_400))
-            member.notificationsSent.removeAll { $0.at < cutoff }
-        } else {
-            member.notificationsSent.removeAll()
-        }
+        tidy(&member, now: now, engine: engine)
         // Every candidate left fires after now, so moving the horizon up to now leaves them all valid.
         let previousDue = member.nextDue
         member.nextDue = candidates.compactMap { $0?.fireAt }.min()

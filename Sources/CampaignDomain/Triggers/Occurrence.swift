@@ -107,6 +107,22 @@ extension Trigger {
     }
 }
 
+extension Trigger {
+    /// Whether `a` and `b` differ in what this time trigger's occurrences are computed from (zone aside).
+    ///
+    /// Rescheduling after an event only looks again at the plans this says changed.
+    public func scheduleDiffers(_ a: MemberState, _ b: MemberState) -> Bool {
+        switch self {
+        case .birthday: a.birthday != b.birthday
+        case .dormancy: a.lastActivity != b.lastActivity
+        case .pointsExpiring:
+            !a.points.buckets.elementsEqual(b.points.buckets) { $0.expiresAt == $1.expiresAt }
+        case .anniversary, .enrolled: a.enrolledAt != b.enrolledAt
+        case .firstPurchase, .tierChanged, .spendThreshold, .event, .recurring: false
+        }
+    }
+}
+
 extension BirthdayTrigger {
     /// The occurrence for the birthday in `year` (the occurrence is named after that year).
     public func occurrence(birthday: Birthday, year: Int, zone: Zone) -> Occurrence {
