@@ -6,6 +6,8 @@ import Foundation
 struct BenchWorkload {
     static let start = Instant(epochSeconds: 1_767_196_800)  // 2026-01-01T00:00:00+08:00
     static let year: Int64 = 365 * 86_400
+    /// Monday of Black Friday week 2026, 00:00 in Shanghai: the busy week the engine benchmark replays.
+    static let blackFridayWeek = Instant(epochSeconds: 1_795_363_200)
 
     /// Twenty plans of mixed triggers: the cookbook's eleven and the plan reference's examples, from the docs.
     ///
@@ -24,11 +26,11 @@ struct BenchWorkload {
     }
 
     /// A member's enrolment event.
-    static func enrolment(_ member: Int, random: inout SplitMix64) -> [UInt8] {
+    static func enrolment(_ member: Int, at base: Instant = start, random: inout SplitMix64) -> [UInt8] {
         let zones = ["Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Europe/London"]
         let tiers = ["normal", "silver", "gold", "platinum", "diamond"]
         let month = 1 + random.below(12), day = 1 + random.below(28)
-        let time = start.adding(seconds: Int64(random.below(86_400)))
+        let time = base.adding(seconds: Int64(random.below(86_400)))
         return Array(#"{"specversion":"1.0","id":"e-\#(member)","source":"bench","type":"member.enrolled","subject":"m-\#(member)","time":"\#(time.rfc3339)","data":{"tier":"\#(tiers[random.below(5)])","birthday":"19\#(60 + random.below(40))-\#(month < 10 ? "0" : "")\#(month)-\#(day < 10 ? "0" : "")\#(day)","timezone":"\#(zones[random.below(zones.count)])","locale":"zh-CN","consents":{"sms":true,"push":\#(random.below(2) == 0),"wechat":true},"tags":["bench"]}}"#.utf8)
     }
 
@@ -51,6 +53,20 @@ struct BenchWorkload {
             body = #""type":"member.updated","data":{"tagsAdd":["t\#(random.below(5))"],"consents":{"email":\#(random.below(2) == 0)}}}"#
         }
         return Array((head + body).utf8)
+    }
+
+    /// A programme's busy week: `members` enrolled over the two years before it, then `events` activity events
+    /// spread over the seven days in time order.
+    static func busyWeek(members: Int, events: Int, seed: UInt64 = 7) -> (enrolments: [[UInt8]], activity: [[UInt8]]) {
+        var random = SplitMix64(seed: seed)
+        let enrolments = (0..<members).map { member in
+            enrolment(member, at: blackFridayWeek.adding(seconds: -Int64(1 + random.below(730)) * 86_400), random: &random)
+        }
+        let step = max(7 * 86_400 * 1000 / Int64(max(events, 1)), 1)
+        let activity = (0..<events).map { sequence in
+            self.activity(sequence, member: random.below(members), at: blackFridayWeek.adding(millis: Int64(sequence) * step), random: &random)
+        }
+        return (enrolments, activity)
     }
 
     /// Enrolments for `members`, then `events` activity events spread over a year in time order.

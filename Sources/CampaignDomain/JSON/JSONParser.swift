@@ -144,11 +144,15 @@ public struct JSONParser {
             index += 1
             let start = index
             // Fast path: no escapes.
+            var bits: UInt8 = 0
             while index < bytes.count {
                 let byte = bytes[index]
+                bits |= byte
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     index += 1
+                    // ASCII (the usual case: ids, types, times) is valid UTF-8 as it stands.
+                    if bits < 0x80 { return String(decoding: slice, as: UTF8.self) }
                     return try decodeUTF8(slice, at: start)
                 }
                 if byte == UInt8(ascii: "\\") { break }
@@ -224,7 +228,10 @@ public struct JSONParser {
         }
 
         func decodeUTF8(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
-            guard let string = String(validating: slice, as: UTF8.self) else {
+            // Decoding repairs invalid sequences with U+FFFD, so the bytes come back unchanged exactly when valid.
+            // (`String(validating:as:)` would say the same through a generic, unspecialised path.)
+            let string = String(decoding: slice, as: UTF8.self)
+            guard string.utf8.elementsEqual(slice) else {
                 throw JSONParseError(offset: offset, reason: "string is not valid UTF-8")
             }
             return string

@@ -24,6 +24,18 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
     }
 
+    /// Raw bytes that are not UTF-8 (a stray continuation byte, a truncated sequence, an overlong form, a surrogate)
+    /// are rejected, not repaired; valid multi-byte text passes unchanged.
+    @Test(arguments: [[0x80], [0xE7, 0x94], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x61, 0xFF]] as [[UInt8]])
+    func rejectsStringsThatAreNotUTF8(_ inner: [UInt8]) {
+        let bytes = [UInt8(ascii: "\"")] + inner + [UInt8(ascii: "\"")]
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+    }
+
+    @Test func keepsValidMultiByteText() throws {
+        #expect(try JSONParser.parse(Array(#""生日快乐 🎂 é""#.utf8)) == .string("生日快乐 🎂 é"))
+    }
+
     @Test func rejectsDeepNesting() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
