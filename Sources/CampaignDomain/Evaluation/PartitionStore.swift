@@ -72,14 +72,15 @@ public struct PartitionStore: Sendable {
         // Occurrences that fire before now and only became known with this event are never fired late.
         if member.horizon < now { member.horizon = now }
         let zone = member.zone(programme: engine.programme)
-        for plan in engine.eventPlans {
+        // Plans are reached by index: iterating the array would copy every plan struct for each event.
+        for index in engine.eventPlans.indices {
             guard
-                let occurrence = plan.trigger.eventOccurrence(
+                let occurrence = engine.eventPlans[index].trigger.eventOccurrence(
                     event: event, firedAt: effectiveTime, before: before, after: member, zone: zone, tiers: engine.programme.tiers),
-                !member.occurrences.contains(planID: plan.id, occurrence: occurrence.key)
+                !member.occurrences.contains(planID: engine.eventPlans[index].id, occurrence: occurrence.key)
             else { continue }
             Evaluator(engine: engine, now: now, zone: zone, traceparent: event.traceparent)
-                .evaluate(plan: plan, occurrence: occurrence, member: &member, budget: &budget, into: &out)
+                .evaluate(plan: engine.eventPlans[index], occurrence: occurrence, member: &member, budget: &budget, into: &out)
         }
         noteChange(memberID)
         let zoneChanged = before == nil || before?.timeZoneID != member.timeZoneID
@@ -111,8 +112,8 @@ public struct PartitionStore: Sendable {
         }
         var tidied = member
         tidy(&tidied, now: now, engine: engine)
-        for plan in engine.timePlans where plan.trigger.scheduleDiffers(before, tidied) {
-            guard let occurrence = Self.next(for: plan, member: tidied, zone: zone) else { continue }
+        for index in engine.timePlans.indices where engine.timePlans[index].trigger.scheduleDiffers(before, tidied) {
+            guard let occurrence = Self.next(for: engine.timePlans[index], member: tidied, zone: zone) else { continue }
             if occurrence.fireAt <= now { return false }
             due = min(due ?? occurrence.fireAt, occurrence.fireAt)
         }
@@ -193,7 +194,7 @@ public struct PartitionStore: Sendable {
         }
         let zone = member.zone(programme: engine.programme)
         // The next occurrence of each time plan, computed once; only the plan that fired is looked at again.
-        var candidates = engine.timePlans.map { Self.next(for: $0, member: member, zone: zone) }
+        var candidates = engine.timePlans.indices.map { Self.next(for: engine.timePlans[$0], member: member, zone: zone) }
         while let index = candidates.indices.min(by: { (candidates[$0]?.fireAt ?? .max) < (candidates[$1]?.fireAt ?? .max) }),
             let occurrence = candidates[index], occurrence.fireAt <= now
         {
@@ -233,8 +234,8 @@ public struct PartitionStore: Sendable {
     static func nextDue(of member: MemberState, engine: Engine) -> Instant? {
         let zone = member.zone(programme: engine.programme)
         var earliest = member.heldNotifications.first?.releaseAt
-        for plan in engine.timePlans {
-            guard let occurrence = next(for: plan, member: member, zone: zone) else { continue }
+        for index in engine.timePlans.indices {
+            guard let occurrence = next(for: engine.timePlans[index], member: member, zone: zone) else { continue }
             if earliest.map({ occurrence.fireAt < $0 }) ?? true { earliest = occurrence.fireAt }
         }
         return earliest

@@ -50,6 +50,12 @@ public struct JSONObject: Sendable, Hashable {
         return nil
     }
 
+    /// An empty object with room for `capacity` members.
+    public init(reservingCapacity capacity: Int) {
+        members = []
+        members.reserveCapacity(capacity)
+    }
+
     public var keys: [String] { members.map(\.key) }
 
     public mutating func append(_ key: String, _ value: JSONValue) {

@@ -28,42 +28,55 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Appends the RFC 3339 UTC form to `bytes` without building intermediate strings (jobs carry several).
+    ///
+    /// Years 0–9999 are formatted in a stack buffer and appended in one go; others (never seen in practice) go
+    /// through `String`.
     public func appendRFC3339(to bytes: inout [UInt8]) {
         let seconds = epochMillis.floorDiv(1000)
         let millis = Int(epochMillis - seconds * 1000)
         let days = seconds.floorDiv(86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let date = LocalDate(daysSinceEpoch: days)
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        if date.year >= 0 && date.year < 10000 {
-            digits(date.year, 4)
-        } else {
+        guard 0..<10000 ~= date.year else {
+            // Beyond four digits (never seen in practice): the year as `String` writes it, then the rest as usual.
+            let sameTimeIn2000 = LocalDate(year: 2000, month: date.month, day: date.day).daysSinceEpoch * 86_400 + Int64(secondOfDay)
+            var tail: [UInt8] = []
+            Instant(epochMillis: sameTimeIn2000 * 1000 + Int64(millis)).appendRFC3339(to: &tail)
             bytes.append(contentsOf: String(date.year).utf8)
+            bytes.append(contentsOf: tail[4...])
+            return
         }
-        bytes.append(UInt8(ascii: "-"))
-        digits(date.month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(date.day, 2)
-        bytes.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(secondOfDay / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(secondOfDay % 60, 2)
-        if millis != 0 {
-            bytes.append(UInt8(ascii: "."))
-            digits(millis, 3)
+        // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let count = withUnsafeMutableBytes(of: &text) { out -> Int in
+            func put(_ value: Int, at offset: Int, width: Int) {
+                var rest = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    out[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+            }
+            put(date.year, at: 0, width: 4)
+            out[4] = UInt8(ascii: "-")
+            put(date.month, at: 5, width: 2)
+            out[7] = UInt8(ascii: "-")
+            put(date.day, at: 8, width: 2)
+            out[10] = UInt8(ascii: "T")
+            put(secondOfDay / 3600, at: 11, width: 2)
+            out[13] = UInt8(ascii: ":")
+            put(secondOfDay / 60 % 60, at: 14, width: 2)
+            out[16] = UInt8(ascii: ":")
+            put(secondOfDay % 60, at: 17, width: 2)
+            guard millis != 0 else {
+                out[19] = UInt8(ascii: "Z")
+                return 20
+            }
+            out[19] = UInt8(ascii: ".")
+            put(millis, at: 20, width: 3)
+            out[23] = UInt8(ascii: "Z")
+            return 24
         }
-        bytes.append(UInt8(ascii: "Z"))
+        withUnsafeBytes(of: &text) { bytes.append(contentsOf: $0[..<count]) }
     }
 
     /// Parses an RFC 3339 date-time with any offset (`Z`, `+08:00`, `-05:00`) and optional fraction.

@@ -20,6 +20,13 @@ import Testing
         #expect(Instant.at("2026-03-09T09:00:00+08:00").rfc3339 == "2026-03-09T01:00:00Z")
         #expect(Instant(epochMillis: 1_500).rfc3339 == "1970-01-01T00:00:01.500Z")
         #expect(Instant(epochMillis: -1_000).rfc3339 == "1969-12-31T23:59:59Z")
+        #expect(Instant.at("2026-12-31T23:59:59.007Z").rfc3339 == "2026-12-31T23:59:59.007Z")
+        #expect(Instant.at("0001-01-01T00:00:00Z").rfc3339 == "0001-01-01T00:00:00Z")
+        #expect(Instant.at("9999-12-31T23:59:59.999Z").rfc3339 == "9999-12-31T23:59:59.999Z")
+        // Beyond four-digit years the year is written as it is.
+        let later = Instant(epochMillis: Instant.at("9999-03-04T05:06:07.890Z").epochMillis + 1_000 * 365 * 86_400 * 1_000)
+        #expect(later.rfc3339.hasSuffix("T05:06:07.890Z"))
+        #expect(later.rfc3339.hasPrefix("10999-") || later.rfc3339.hasPrefix("10998-"))
     }
 }
 
