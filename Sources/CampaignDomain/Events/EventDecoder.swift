@@ -100,37 +100,49 @@ func quoted(_ text: String) -> String {
 struct PayloadDecoder {
     let data: JSONObject
 
+    /// The event types with typed data (CONTRACT §2).
+    enum KnownType: String, CaseIterable {
+        case enrolled = "member.enrolled", updated = "member.updated", activity = "member.activity"
+        case orderCompleted = "order.completed", orderRejected = "order.rejected", orderRefunded = "order.refunded"
+        case pointsEarned = "points.earned", pointsRedeemed = "points.redeemed", pointsExpired = "points.expired"
+        case pointsAdjusted = "points.adjusted", pointsSnapshot = "points.snapshot", tierChanged = "tier.changed"
+        case couponRedeemed = "coupon.redeemed", erased = "member.erased"
+    }
+
+    /// Looked up once per event: a `switch` over strings would compare them one by one.
+    static let knownTypes = Dictionary(uniqueKeysWithValues: KnownType.allCases.map { ($0.rawValue, $0) })
+
     func decode(type: String) throws(DeadLetterReason) -> EventPayload {
-        switch type {
-        case "member.enrolled": return .enrolled(try profile(allowTagEdits: false))
-        case "member.updated": return .updated(try profile(allowTagEdits: true))
-        case "member.activity": return .activity(kind: try string("kind"))
-        case "order.completed":
+        guard let known = Self.knownTypes[type] else { return .unknown }
+        switch known {
+        case .enrolled: return .enrolled(try profile(allowTagEdits: false))
+        case .updated: return .updated(try profile(allowTagEdits: true))
+        case .activity: return .activity(kind: try string("kind"))
+        case .orderCompleted:
             return .orderCompleted(
                 OrderCompleted(
                     orderId: try requiredString("orderId"), amount: try requiredAmount("amount"),
                     currency: try string("currency"), pointsEarned: try points("pointsEarned", allowNegative: false),
                     storeId: try string("storeId"), channel: try string("channel")))
-        case "order.rejected", "order.refunded":
+        case .orderRejected, .orderRefunded:
             return .orderReversed(
                 OrderReversed(
                     orderId: try requiredString("orderId"), amount: try amount("amount") ?? .zero,
                     pointsDeducted: try points("pointsDeducted", allowNegative: false) ?? 0))
-        case "points.earned":
+        case .pointsEarned:
             return .pointsEarned(
                 amount: try requiredPoints("amount", allowNegative: false), expiresAt: try instant("expiresAt"),
                 reason: try string("reason"))
-        case "points.redeemed": return .pointsRedeemed(amount: try requiredPoints("amount", allowNegative: false))
-        case "points.expired":
+        case .pointsRedeemed: return .pointsRedeemed(amount: try requiredPoints("amount", allowNegative: false))
+        case .pointsExpired:
             return .pointsExpired(amount: try requiredPoints("amount", allowNegative: false), expiresAt: try instant("expiresAt"))
-        case "points.adjusted":
+        case .pointsAdjusted:
             return .pointsAdjusted(amount: try requiredPoints("amount", allowNegative: true), expiresAt: try instant("expiresAt"))
-        case "points.snapshot": return .pointsSnapshot(try buckets())
-        case "tier.changed": return .tierChanged(from: try string("from"), to: try requiredString("to"))
-        case "coupon.redeemed":
+        case .pointsSnapshot: return .pointsSnapshot(try buckets())
+        case .tierChanged: return .tierChanged(from: try string("from"), to: try requiredString("to"))
+        case .couponRedeemed:
             return .couponRedeemed(couponId: try string("couponId"), planId: try string("planId"), jobId: try string("jobId"))
-        case "member.erased": return .erased
-        default: return .unknown
+        case .erased: return .erased
         }
     }
 

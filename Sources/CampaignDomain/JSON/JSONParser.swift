@@ -81,7 +81,7 @@ public struct JSONParser {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
                 let keyOffset = index
                 let key = try parseString()
-                if object[key] != nil {
+                if object.members.contains(where: { $0.key.isSameText(as: key) }) {
                     throw JSONParseError(offset: keyOffset, reason: "duplicate member \"\(key)\"")
                 }
                 skipWhitespace()

@@ -46,7 +46,7 @@ public struct JSONObject: Sendable, Hashable {
     }
 
     public subscript(key: String) -> JSONValue? {
-        for member in members where member.key == key { return member.value }
+        for member in members where member.key.isSameText(as: key) { return member.value }
         return nil
     }
 
@@ -72,5 +72,16 @@ public struct JSONObject: Sendable, Hashable {
             hasher.combine(member.key)
             hasher.combine(member.value)
         }
+    }
+}
+
+extension String {
+    /// `==` with the UTF-8 lengths compared first.
+    ///
+    /// Object keys are looked up linearly and almost always differ in length; Swift's `==` on two unequal strings
+    /// takes a slow comparison path, which showed up in every event's decoding.
+    @inline(__always)
+    func isSameText(as other: String) -> Bool {
+        utf8.count == other.utf8.count && self == other
     }
 }

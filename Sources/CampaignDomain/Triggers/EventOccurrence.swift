@@ -35,7 +35,7 @@ extension Trigger {
             }
             return Occurrence(key: key, fireAt: firedAt, details: .spend(spentAfter))
         case .event(let trigger):
-            guard event.type == trigger.eventType else { return nil }
+            guard event.type.isSameText(as: trigger.eventType) else { return nil }
             if let condition = trigger.condition,
                 !condition.matches(after, today: zone.localDate(of: firedAt), zone: zone, event: event.data)
             {
