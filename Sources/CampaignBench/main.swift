@@ -10,7 +10,7 @@ func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").u
 
 let arguments = CommandLine.arguments.dropFirst()
 let smoke = arguments.contains("--smoke")
-/// `--only engine|state|kafka` runs one group (for profiling).
+/// `--only engine|state|kafka|restore` runs one group (for profiling; `state` includes the restore).
 let only = arguments.firstIndex(of: "--only").flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[arguments.index(after: $0)] : nil }
 func runs(_ group: String) -> Bool { only == nil || only == group }
 let root = FileManager.default.currentDirectoryPath
@@ -88,7 +88,7 @@ do {
     exit(1)
 }
 }
-if runs("state") {
+if runs("state") || only == "restore" {
 let restore = RestoreBench.run(members: sized(200_000, smoke: 300), plans: plans)
 report(Row(
     name: "Restore", figure: "\(format(Double(restore.records) / restore.seconds)) records/s (decode, restore, reschedule); \(format(restore.bytesPerRecord)) bytes/record",

@@ -162,14 +162,16 @@ public struct PartitionStore: Sendable {
         ensureCursors(engine: engine)
     }
 
-    /// Puts a member back (e.g. restored from a changelog) and schedules it.
+    /// Puts a member back, e.g. restored from a changelog; `completeRestore` then schedules every member.
+    ///
+    /// Scheduling waits for the end of the restore: a changelog holds many versions of a member, and only the last
+    /// one counts.
     public mutating func restore(_ member: MemberState, engine: Engine) {
-        let previous = members[member.id]
-        var restored = member
-        restored.nextDue = Self.nextDue(of: member, engine: engine)
-        members[member.id] = restored
-        if let due = restored.nextDue { timers.push(due, member.id) }
-        reindex(member.id, from: previous.map(Self.zoneKey), to: Self.zoneKey(restored), engine: engine)
+        let previous = members.updateValue(member, forKey: member.id)
+        let key = Self.zoneKey(member)
+        if previous.map({ Self.zoneKey($0) != key }) ?? true {
+            reindex(member.id, from: previous.map(Self.zoneKey), to: key, engine: engine)
+        }
     }
 
     /// Forgets a member and its pending work.

@@ -67,6 +67,7 @@ extension Trigger {
             guard !isHandled(candidate.name) else { return }
             best = candidate
         }
+        // Candidates are generated in firing order where the trigger allows, so the first one accepted is the answer.
         switch self {
         case .birthday(let trigger):
             guard let birthday = member.birthday else { return nil }
@@ -74,17 +75,23 @@ extension Trigger {
             // The offset may move a birthday into the neighbouring year, so look one year either side.
             for birthdayYear in (year - 1)...(year + 2) {
                 consider(trigger.occurrence(birthday: birthday, year: birthdayYear, zone: zone))
+                if best != nil { break }
             }
         case .dormancy(let trigger):
             guard let lastActivity = member.lastActivity else { return nil }
+            // Ascending day counts fire in ascending order.
             for days in trigger.inactiveDays {
                 consider(trigger.occurrence(lastActivity: lastActivity, days: days, zone: zone))
+                if best != nil { break }
             }
         case .pointsExpiring(let trigger):
             for bucket in member.points.buckets {
                 guard let expiresAt = bucket.expiresAt else { continue }
+                // Within a bucket, descending day counts fire in ascending order; across buckets they interleave.
+                let found = best
                 for days in trigger.withinDays {
                     consider(trigger.occurrence(expiresAt: expiresAt, days: days, zone: zone))
+                    if best != found { break }
                 }
             }
         case .anniversary(let trigger):
@@ -96,6 +103,7 @@ extension Trigger {
                 ?? Array((year - 1)...(year + 1))
             for calendarYear in candidates {
                 if let occurrence = trigger.occurrence(enrolled: enrolled, year: calendarYear, zone: zone) { consider(occurrence) }
+                if best != nil { break }
             }
         case .enrolled(let trigger):
             guard let enrolledAt = member.enrolledAt else { return nil }
