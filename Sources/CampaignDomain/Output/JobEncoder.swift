@@ -49,7 +49,7 @@ struct JobEncoder {
         w.endObject()
         w.field("createdAt", createdAt)
         w.endObject()
-        return record(.couponJobs, w.bytes, jobID: jobID)
+        return record(.couponJobs, w.bytes, jobID: jobID, facts: facts())
     }
 
     func notificationJob(
@@ -72,7 +72,7 @@ struct JobEncoder {
         w.field("sendAfter", sendAfter)
         w.field("createdAt", createdAt)
         w.endObject()
-        return record(.notificationJobs, w.bytes, jobID: jobID)
+        return record(.notificationJobs, w.bytes, jobID: jobID, facts: facts(channel: channel.rawValue))
     }
 
     func decision(
@@ -102,7 +102,9 @@ struct JobEncoder {
         }
         w.field("createdAt", createdAt)
         w.endObject()
-        return record(.decisions, w.bytes, jobID: nil)
+        return record(
+            .decisions, w.bytes, jobID: nil,
+            facts: facts(outcome: reason == nil ? "fired" : "suppressed", reason: reason?.rawValue, actionReasons: suppressedActions.map(\.reason.rawValue)))
     }
 
     private func writeCommon(_ w: inout JSONWriter) {
@@ -122,13 +124,19 @@ struct JobEncoder {
     /// The same for every record: built once and shared.
     private static let contentType = OutputRecord.Header("content-type", "application/json")
 
-    private func record(_ role: OutputRole, _ value: [UInt8], jobID: String?) -> OutputRecord {
+    private func facts(channel: String? = nil, outcome: String? = nil, reason: String? = nil, actionReasons: [String] = []) -> OutputRecord.Facts {
+        OutputRecord.Facts(
+            triggerType: trigger.type, firedAt: trigger.firedAt, createdAt: createdAt, channel: channel, outcome: outcome, reason: reason,
+            actionReasons: actionReasons)
+    }
+
+    private func record(_ role: OutputRole, _ value: [UInt8], jobID: String?, facts: OutputRecord.Facts) -> OutputRecord {
         var headers: [OutputRecord.Header] = []
         headers.reserveCapacity(4)
         headers.append(Self.contentType)
         if let jobID { headers.append(OutputRecord.Header("job-id", jobID)) }
         headers.append(OutputRecord.Header("plan-id", planID))
         if let traceparent { headers.append(OutputRecord.Header("traceparent", traceparent)) }
-        return OutputRecord(role: role, key: Array(memberID.utf8), value: value, headers: headers, planID: planID)
+        return OutputRecord(role: role, key: Array(memberID.utf8), value: value, headers: headers, planID: planID, facts: facts)
     }
 }

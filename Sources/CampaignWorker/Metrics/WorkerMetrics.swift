@@ -131,29 +131,23 @@ public final class WorkerMetrics: Sendable {
             if let topic { recordsProduced.increment(topic) }
             switch record.role {
             case .couponJobs, .notificationJobs:
-                guard let topic, let job = Self.object(record.value) else { continue }
-                let plan = record.planID ?? job.path("plan", "id")?.stringValue ?? ""
-                jobsEmitted.increment(plan, topic, job.path("notification", "channel")?.stringValue ?? "none")
-                if let firedAt = job.path("trigger", "firedAt")?.stringValue.flatMap(Instant.init(rfc3339:)),
-                    let createdAt = job["createdAt"]?.stringValue.flatMap(Instant.init(rfc3339:))
-                {
-                    let seconds = Double(max(0, createdAt.epochMillis - firedAt.epochMillis)) / 1000
-                    eventToJob.observe(seconds, job.path("trigger", "type")?.stringValue ?? "")
-                }
+                // Facts come with the record from the encoder: parsing every job again cost as much as encoding it.
+                guard let topic, let facts = record.facts else { continue }
+                let plan = record.planID ?? ""
+                jobsEmitted.increment(plan, topic, facts.channel ?? "none")
+                let seconds = Double(max(0, facts.createdAt.epochMillis - facts.firedAt.epochMillis)) / 1000
+                eventToJob.observe(seconds, facts.triggerType)
             case .decisions:
                 // Decision records are built even when topics.decisions is null, so these counts never depend on it.
-                guard let decision = Self.object(record.value) else { continue }
-                let plan = record.planID ?? decision.path("plan", "id")?.stringValue ?? ""
-                let outcome = decision["outcome"]?.stringValue ?? ""
+                guard let facts = record.facts, let outcome = facts.outcome else { continue }
+                let plan = record.planID ?? ""
                 decisions.increment(plan, outcome)
-                if outcome == "suppressed", let reason = decision["reason"]?.stringValue {
+                if outcome == "suppressed", let reason = facts.reason {
                     suppressions.increment(plan, reason, "occurrence")
                 }
-                for action in decision["suppressedActions"]?.arrayValue ?? [] {
-                    if let reason = action.objectValue?["reason"]?.stringValue { suppressions.increment(plan, reason, "action") }
-                }
-                if let trigger = decision.path("trigger", "type")?.stringValue, Self.timeTriggers.contains(trigger) {
-                    timersFired.increment(plan, trigger)
+                for reason in facts.actionReasons { suppressions.increment(plan, reason, "action") }
+                if Self.timeTriggers.contains(facts.triggerType) {
+                    timersFired.increment(plan, facts.triggerType)
                 }
             case .deadLetters:
                 break
@@ -221,22 +215,6 @@ public final class WorkerMetrics: Sendable {
             rejections.setTotal(Double(snapshot.planRejections))
             plans.set(Double(snapshot.activePlans.count))
         }
-    }
-
-    static func object(_ bytes: [UInt8]?) -> JSONObject? {
-        bytes.flatMap { try? JSONParser.parse($0) }?.objectValue
-    }
-}
-
-extension JSONObject {
-    /// The value at a path of member names, nil when any step is missing or not an object.
-    fileprivate func path(_ keys: String...) -> JSONValue? {
-        var current: JSONValue = .object(self)
-        for key in keys {
-            guard let next = current.objectValue?[key] else { return nil }
-            current = next
-        }
-        return current
     }
 }
 
