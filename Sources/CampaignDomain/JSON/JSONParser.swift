@@ -229,10 +229,7 @@ public struct JSONParser {
         }
 
         func decodeUTF8(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
-            // Decoding repairs invalid sequences with U+FFFD, so the bytes come back unchanged exactly when valid.
-            // (`String(validating:as:)` would say the same through a generic, unspecialised path.)
-            let string = String(decoding: slice, as: UTF8.self)
-            guard string.utf8.elementsEqual(slice) else {
+            guard let string = String(validUTF8: slice) else {
                 throw JSONParseError(offset: offset, reason: "string is not valid UTF-8")
             }
             return string

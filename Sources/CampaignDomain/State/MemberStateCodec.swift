@@ -13,7 +13,9 @@ public enum MemberStateCodec {
     /// Encodes a member for the changelog.
     public static func encode(_ member: MemberState) -> [UInt8] {
         var body = ByteWriter()
+        body.bytes.reserveCapacity(256)
         var payload = ByteWriter()
+        payload.bytes.reserveCapacity(128)
         var count: UInt64 = 0
         for field in fields {
             payload.bytes.removeAll(keepingCapacity: true)
@@ -24,9 +26,11 @@ public enum MemberStateCodec {
             count += 1
         }
         var out = ByteWriter()
+        out.bytes.reserveCapacity(body.bytes.count + 4)
         out.bytes.append(formatVersion)
         out.varint(count)
-        return out.bytes + body.bytes
+        out.bytes += body.bytes
+        return out.bytes
     }
 
     /// Decodes a changelog value; throws (never traps) on anything this version did not write.
@@ -35,14 +39,16 @@ public enum MemberStateCodec {
         guard format == formatVersion else { throw MemberStateDecodingError(.unsupportedFormat(format)) }
         var reader = ByteReader(bytes[1...], field: "record")
         var member = MemberState(id: "", horizon: Instant(epochMillis: 0))
-        var seen: Set<UInt64> = []
+        // Known tags are below 64 (checked when the table is built), so the tags seen fit in one word.
+        var seen: UInt64 = 0
         let count = try reader.count()
         for _ in 0..<count {
             let tag = try reader.varint()
             let length = try reader.count()
             let payload = try reader.take(length)
-            guard let field = fieldsByTag[tag] else { continue }  // written by a newer version: skipped
-            guard seen.insert(tag).inserted else { throw MemberStateDecodingError(.invalidValue("repeated"), field: field.name) }
+            guard tag < 64, let field = fieldsByTag[Int(tag)] else { continue }  // written by a newer version: skipped
+            guard seen & (1 << tag) == 0 else { throw MemberStateDecodingError(.invalidValue("repeated"), field: field.name) }
+            seen |= 1 << tag
             var fieldReader = ByteReader(payload, field: field.name)
             try field.decode(&fieldReader, &member)
             guard fieldReader.isAtEnd else {
@@ -52,7 +58,7 @@ public enum MemberStateCodec {
         guard reader.isAtEnd else {
             throw MemberStateDecodingError(.invalidValue("\(reader.remaining) bytes after the last field"), field: "record")
         }
-        for field in fields where field.isRequired && !seen.contains(field.tag) {
+        for field in fields where field.isRequired && seen & (1 << field.tag) == 0 {
             throw MemberStateDecodingError(.missingField, field: field.name)
         }
         return member
@@ -378,7 +384,15 @@ public enum MemberStateCodec {
     }
 
 
-    static let fieldsByTag: [UInt64: Field] = Dictionary(uniqueKeysWithValues: fields.map { ($0.tag, $0) })
+    /// Fields indexed by tag, for decoding without a hash lookup per field.
+    static let fieldsByTag: [Field?] = {
+        var table = [Field?](repeating: nil, count: 64)
+        for field in fields {
+            precondition(field.tag < 64 && table[Int(field.tag)] == nil, "changelog field tags are unique and below 64")
+            table[Int(field.tag)] = field
+        }
+        return table
+    }()
 }
 
 /// Why a changelog value could not be decoded into member state.
@@ -553,7 +567,9 @@ struct ByteReader {
 
     mutating func string() throws(MemberStateDecodingError) -> String {
         let raw = try take(try count())
-        guard let text = String(validating: raw, as: UTF8.self) else { throw MemberStateDecodingError(.invalidUTF8, field: field) }
+        guard let text = raw.withUnsafeBufferPointer(String.init(validUTF8:)) else {
+            throw MemberStateDecodingError(.invalidUTF8, field: field)
+        }
         return text
     }
 

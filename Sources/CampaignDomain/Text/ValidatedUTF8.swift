@@ -1,0 +1,14 @@
+extension String {
+    /// The text of `bytes` when they are valid UTF-8; nil when they are not (never repaired).
+    ///
+    /// `String(validating:as:)` answers the same through a generic, unspecialised path that showed up in every
+    /// event's and every changelog record's decoding; ASCII, the usual case, needs no second look here.
+    init?(validUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        var bits: UInt8 = 0
+        for byte in bytes { bits |= byte }
+        let text = String(decoding: bytes, as: UTF8.self)
+        // Decoding repairs invalid sequences with U+FFFD, so the bytes come back unchanged exactly when valid.
+        guard bits < 0x80 || text.utf8.elementsEqual(bytes) else { return nil }
+        self = text
+    }
+}
