@@ -160,7 +160,8 @@ public enum MemberStateCodec {
                 if answer { granted |= 1 << index }
             }
             guard known != 0 else { return false }
-            w.bytes += [known, granted]
+            w.bytes.append(known)
+            w.bytes.append(granted)
             return true
         } decode: { r, m throws(MemberStateDecodingError) in
             let known = try r.byte()
@@ -464,8 +465,11 @@ struct ByteWriter {
     }
 
     mutating func string(_ text: String) {
-        varint(UInt64(text.utf8.count))
-        bytes += text.utf8
+        var text = text
+        text.withUTF8 { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
     }
 
     mutating func instant(_ instant: Instant) { signed(instant.epochMillis) }
