@@ -26,6 +26,14 @@ public final class MetricsRegistry: Sendable {
         var counts: [UInt64]
         var sum = 0.0
         var count: UInt64 = 0
+
+        mutating func observe(_ values: [Double], buckets: [Double]) {
+            for value in values {
+                counts[buckets.firstIndex { value <= $0 } ?? buckets.count] += 1
+                sum += value
+                count += 1
+            }
+        }
     }
 
     private let families = Mutex<[String: Family]>([:])
@@ -172,13 +180,19 @@ public struct Histogram: Sendable {
     let name: String
 
     public func observe(_ value: Double, _ labels: String...) {
+        observe(contentsOf: [value], labels: labels)
+    }
+
+    /// Several observations of one series under one lock.
+    public func observe(contentsOf values: [Double], _ labels: String...) {
+        observe(contentsOf: values, labels: labels)
+    }
+
+    func observe(contentsOf values: [Double], labels: [String]) {
         registry.update(name, labels) { family in
-            var histogram = family.histograms[labels] ?? .init(counts: Array(repeating: 0, count: family.buckets.count + 1))
-            let slot = family.buckets.firstIndex { value <= $0 } ?? family.buckets.count
-            histogram.counts[slot] += 1
-            histogram.sum += value
-            histogram.count += 1
-            family.histograms[labels] = histogram
+            let buckets = family.buckets
+            // Changed in place: taking the histogram out and putting it back would copy its counts every time.
+            family.histograms[labels, default: .init(counts: Array(repeating: 0, count: buckets.count + 1))].observe(values, buckets: buckets)
         }
     }
 }

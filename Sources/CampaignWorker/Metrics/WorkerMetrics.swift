@@ -105,17 +105,32 @@ public final class WorkerMetrics: Sendable {
 
     // MARK: Calls from the worker loop
 
-    /// One input record was decoded and applied (or found a duplicate, ignored, erased).
-    public func consumed(_ event: ActivityEvent, _ outcome: ApplyOutcome) {
-        let label: String
-        switch outcome {
-        case .applied: label = "applied"
-        case .duplicate: label = "duplicate"
-        case .ignoredUnknownType: label = "ignored"
-        case .erased: label = "erased"
+    /// Input records of one step that were decoded and applied (or found duplicate, ignored, erased), by type.
+    ///
+    /// Counted per step rather than per record: each update takes the registry's lock.
+    public func consumed(_ tally: [ConsumedKey: Int]) {
+        for (key, count) in tally {
+            let label: String
+            switch key.outcome {
+            case .applied: label = "applied"
+            case .duplicate: label = "duplicate"
+            case .ignoredUnknownType: label = "ignored"
+            case .erased: label = "erased"
+            }
+            // Unknown types are whatever a producer wrote: counted together so they cannot create series.
+            eventsConsumed.increment(by: Double(count), key.outcome == .ignoredUnknownType ? "other" : key.type, label)
         }
-        // Unknown types are whatever a producer wrote: counted together so they cannot create series.
-        eventsConsumed.increment(outcome == .ignoredUnknownType ? "other" : event.type, label)
+    }
+
+    /// An event type and what applying it did: the labels of `campaign_worker_events_consumed_total`.
+    public struct ConsumedKey: Hashable, Sendable {
+        public var type: String
+        public var outcome: ApplyOutcome
+
+        public init(type: String, outcome: ApplyOutcome) {
+            self.type = type
+            self.outcome = outcome
+        }
     }
 
     /// One input record could not be decoded and goes to the dead-letter topic.
@@ -125,34 +140,46 @@ public final class WorkerMetrics: Sendable {
     }
 
     /// The records of one step, before they are produced: jobs, decisions and dead letters.
+    ///
+    /// Tallied first and added once per series: each update takes the registry's lock.
     public func emitted(_ records: [OutputRecord], topics: WorkerConfig.Topics) {
+        var produced: [String: Int] = [:]
+        var jobs: [[String]: Int] = [:]
+        var latencies: [String: [Double]] = [:]
+        var decisionCounts: [[String]: Int] = [:]
+        var suppressionCounts: [[String]: Int] = [:]
+        var timers: [[String]: Int] = [:]
         for record in records {
             let topic = topics.topic(for: record.role)
-            if let topic { recordsProduced.increment(topic) }
+            if let topic { produced[topic, default: 0] += 1 }
             switch record.role {
             case .couponJobs, .notificationJobs:
                 // Facts come with the record from the encoder: parsing every job again cost as much as encoding it.
                 guard let topic, let facts = record.facts else { continue }
-                let plan = record.planID ?? ""
-                jobsEmitted.increment(plan, topic, facts.channel ?? "none")
-                let seconds = Double(max(0, facts.createdAt.epochMillis - facts.firedAt.epochMillis)) / 1000
-                eventToJob.observe(seconds, facts.triggerType)
+                jobs[[record.planID ?? "", topic, facts.channel ?? "none"], default: 0] += 1
+                latencies[facts.triggerType, default: []].append(Double(max(0, facts.createdAt.epochMillis - facts.firedAt.epochMillis)) / 1000)
             case .decisions:
                 // Decision records are built even when topics.decisions is null, so these counts never depend on it.
                 guard let facts = record.facts, let outcome = facts.outcome else { continue }
                 let plan = record.planID ?? ""
-                decisions.increment(plan, outcome)
+                decisionCounts[[plan, outcome], default: 0] += 1
                 if outcome == "suppressed", let reason = facts.reason {
-                    suppressions.increment(plan, reason, "occurrence")
+                    suppressionCounts[[plan, reason, "occurrence"], default: 0] += 1
                 }
-                for reason in facts.actionReasons { suppressions.increment(plan, reason, "action") }
+                for reason in facts.actionReasons { suppressionCounts[[plan, reason, "action"], default: 0] += 1 }
                 if Self.timeTriggers.contains(facts.triggerType) {
-                    timersFired.increment(plan, facts.triggerType)
+                    timers[[plan, facts.triggerType], default: 0] += 1
                 }
             case .deadLetters:
                 break
             }
         }
+        for (topic, count) in produced { recordsProduced.increment(by: Double(count), topic) }
+        for (labels, count) in jobs { jobsEmitted.increment(by: Double(count), labels: labels) }
+        for (trigger, seconds) in latencies { eventToJob.observe(contentsOf: seconds, trigger) }
+        for (labels, count) in decisionCounts { decisions.increment(by: Double(count), labels: labels) }
+        for (labels, count) in suppressionCounts { suppressions.increment(by: Double(count), labels: labels) }
+        for (labels, count) in timers { timersFired.increment(by: Double(count), labels: labels) }
     }
 
     /// The end of a step: members per partition every time, timers pending and held jobs when a recount is due.

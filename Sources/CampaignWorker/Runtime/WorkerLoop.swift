@@ -118,6 +118,7 @@ final class WorkerLoop {
         try handleRebalanceEvents()
         let now = worker.clock.now()
         var applied = 0, duplicates = 0, ignored = 0, erased = 0, dead = 0, consumed = 0
+        var tally: [WorkerMetrics.ConsumedKey: Int] = [:]
         for record in records {
             // Records of partitions revoked during this poll are left to their new owner.
             guard assigned.contains(record.topicPartition), stores[record.partition] != nil else { continue }
@@ -136,7 +137,7 @@ final class WorkerLoop {
                 ])
             case .success(let event):
                 guard let outcome = stores[record.partition]?.apply(event, now: now, engine: engine, into: &out) else { break }
-                worker.metrics.consumed(event, outcome)
+                tally[WorkerMetrics.ConsumedKey(type: event.type, outcome: outcome), default: 0] += 1
                 switch outcome {
                 case .applied: applied += 1
                 case .duplicate: duplicates += 1
@@ -149,6 +150,7 @@ final class WorkerLoop {
         for partition in stores.keys.sorted() {
             stores[partition]?.fireDue(now: now, engine: engine, into: &out)
         }
+        worker.metrics.consumed(tally)
         worker.metrics.emitted(out, topics: worker.config.topics)
         var produced: [OutputRole: Int] = [:]
         for record in out {
