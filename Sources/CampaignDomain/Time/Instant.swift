@@ -81,12 +81,13 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses an RFC 3339 date-time with any offset (`Z`, `+08:00`, `-05:00`) and optional fraction.
     public init?(rfc3339 text: String) {
-        var utf8 = Array(text.utf8)
-        guard let value = Self.parse(&utf8) else { return nil }
+        // Read from the string's own UTF-8 storage: every event and several plan fields carry a time.
+        var text = text
+        guard let value = text.withUTF8(Self.parse) else { return nil }
         self = value
     }
 
-    private static func parse(_ b: inout [UInt8]) -> Instant? {
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Instant? {
         // YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]
         guard b.count >= 20 else { return nil }
         func digits(_ start: Int, _ count: Int) -> Int? {
