@@ -29,7 +29,8 @@ extension MemberState {
         /// `Birthday.packed`; meaningful when `flags` has `.birthday` (a birthday that does not pack is in `rare`).
         var packedBirthday: UInt64 = 0
         var periodSpend = PeriodSpend()
-        var tags: [String] = []
+        /// `MemberState.packTags`; the tags are in `rare` when they do not pack.
+        var packedTags = ""
         var points = PointsLedger()
         var occurrences = OccurrenceLog()
         var rare: RareBox?
@@ -58,7 +59,7 @@ extension MemberState {
             other.lifetimeSpendMicros = lifetimeSpendMicros
             other.packedBirthday = packedBirthday
             other.periodSpend = periodSpend
-            other.tags = tags
+            other.packedTags = packedTags
             other.points = points
             other.occurrences = occurrences
             other.rare = rare
@@ -95,6 +96,22 @@ extension MemberState {
             }
         }
 
+        var tags: [String] {
+            get {
+                if let tags = rare?.fields.unpackableTags { return tags }
+                return MemberState.unpackTags(packedTags)
+            }
+            set {
+                if let packed = MemberState.packTags(newValue) {
+                    packedTags = packed
+                    if rare?.fields.unpackableTags != nil { modifyRare { $0.unpackableTags = nil } }
+                } else {
+                    packedTags = ""
+                    modifyRare { $0.unpackableTags = newValue }
+                }
+            }
+        }
+
         /// Moves the rare fields out for a change (leaving no box); `putRare` puts them back.
         ///
         /// When this box held the only reference to the rare box, the fields' arrays move out unshared, so changing
@@ -122,7 +139,7 @@ extension MemberState {
                 && nextDue == other.nextDue && lastActiveDay == other.lastActiveDay
                 && activityStreakDays == other.activityStreakDays && orderCount == other.orderCount
                 && lifetimeSpendMicros == other.lifetimeSpendMicros && packedBirthday == other.packedBirthday
-                && periodSpend == other.periodSpend && tags == other.tags && points == other.points
+                && periodSpend == other.periodSpend && packedTags == other.packedTags && points == other.points
                 && occurrences == other.occurrences && recentEvents == other.recentEvents && consents == other.consents
                 && flags == other.flags && (rare?.fields ?? RareFields()) == (other.rare?.fields ?? RareFields())
         }
@@ -161,6 +178,8 @@ extension MemberState {
         var notificationsSent: [SentNotification] = []
         /// A birthday outside `Birthday.packed`'s range (never from a parsed event; kept so no value is lost).
         var unpackableBirthday: Birthday?
+        /// Tags with a U+001F in one of them, which `packTags` cannot join.
+        var unpackableTags: [String]?
 
         var isEmpty: Bool { self == RareFields() }
     }
@@ -170,6 +189,31 @@ extension MemberState {
         let fields: RareFields
 
         init(_ fields: RareFields) { self.fields = fields }
+    }
+}
+
+extension MemberState {
+    static let tagSeparator: UInt8 = 0x1F
+
+    /// The tags as one string, each preceded by U+001F (unit separator); nil when a tag contains that character.
+    ///
+    /// A member's few short tags then fit in a string's 15 inline bytes, where an array costs an allocation.
+    static func packTags(_ tags: [String]) -> String? {
+        var packed = ""
+        for tag in tags {
+            guard !tag.utf8.contains(tagSeparator) else { return nil }
+            packed.append("\u{1F}")
+            packed.append(tag)
+        }
+        return packed
+    }
+
+    /// The tags `packTags` joined into `packed`.
+    static func unpackTags(_ packed: String) -> [String] {
+        guard !packed.isEmpty else { return [] }
+        return packed.utf8.split(separator: tagSeparator, omittingEmptySubsequences: false).dropFirst().map {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 }
 
@@ -200,9 +244,9 @@ extension MemberState: CustomReflectable {
         "id": "id", "tier": "tier", "locale": "locale", "timeZone": "timeZone", "enrolledAt": "enrolledAt",
         "lastActivity": "lastActivity", "horizon": "horizon", "nextDue": "nextDue", "lastActiveDay": "lastActiveDate",
         "activityStreakDays": "activityStreakDays", "orderCount": "orderCount", "lifetimeSpendMicros": "lifetimeSpend",
-        "packedBirthday": "birthday", "periodSpend": "periodSpend", "tags": "tags", "points": "points",
+        "packedBirthday": "birthday", "periodSpend": "periodSpend", "packedTags": "tags", "points": "points",
         "occurrences": "occurrences", "rare": nil, "recentEvents": "recentEvents", "consents": "consents", "flags": nil,
         "homeStore": "homeStore", "couponsRedeemed": "couponsRedeemed", "heldNotifications": "heldNotifications",
-        "recurringLast": "recurringLast", "notificationsSent": "notificationsSent", "unpackableBirthday": "birthday",
+        "recurringLast": "recurringLast", "notificationsSent": "notificationsSent", "unpackableBirthday": "birthday", "unpackableTags": "tags",
     ]
 }

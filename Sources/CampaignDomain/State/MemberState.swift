@@ -61,7 +61,7 @@ public struct MemberState: Sendable, Hashable {
 
     public var tags: [String] {
         get { storage.tags }
-        _modify { yield &uniqueStorage().tags }
+        set { uniqueStorage().tags = newValue }
     }
 
     public var consents: Consents {
@@ -195,33 +195,6 @@ public struct MemberState: Sendable, Hashable {
     }
 
     public func hash(into hasher: inout Hasher) { storage.hashFields(into: &hasher) }
-}
-
-/// A ring of the last 16 event hashes (source + id) seen for a member.
-public struct DuplicateMemory: Sendable, Hashable {
-    public static let capacity = 16
-    // Internal (not private) so `MemberStateCodec` can store the ring exactly as it is.
-    var hashes: [UInt64] = []
-    /// The slot the next hash overwrites once the ring is full (one byte: the capacity is 16).
-    private var nextSlot: UInt8 = 0
-
-    var next: Int {
-        get { Int(nextSlot) }
-        set { nextSlot = UInt8(newValue) }
-    }
-
-    public init() {}
-
-    public func contains(_ hash: UInt64) -> Bool { hashes.contains(hash) }
-
-    public mutating func insert(_ hash: UInt64) {
-        if hashes.count < Self.capacity {
-            hashes.append(hash)
-        } else {
-            hashes[next] = hash
-            next = (next + 1) % Self.capacity
-        }
-    }
 }
 
 /// A notification counted against programme caps.

@@ -69,6 +69,23 @@ import Testing
         #expect(member == MemberState(id: "m-1", horizon: Instant(epochMillis: 0)))
     }
 
+    @Test(arguments: [
+        [], [""], ["", ""], ["bench"], ["bench", "t1", "t2"], ["a", ""], ["会员", "vip"], ["\u{301}e", "e\u{301}", "\u{1E}"],
+        ["a-tag-longer-than-fifteen-bytes", "another-long-tag"],
+        // A tag with the separator itself: kept in the rare box, still exactly as set.
+        ["a\u{1F}b"], ["\u{1F}"],
+    ] as [[String]])
+    func tagsReadBackExactly(_ tags: [String]) {
+        var member = MemberState(id: "m-1", horizon: Instant(epochMillis: 0))
+        member.tags = tags
+        #expect(member.tags == tags)
+        #expect(member.tags.map { Array($0.utf8) } == tags.map { Array($0.utf8) })
+        member.tags.append("x")
+        #expect(member.tags == tags + ["x"])
+        member.tags = []
+        #expect(member == MemberState(id: "m-1", horizon: Instant(epochMillis: 0)))
+    }
+
     @Test func rareFieldsBackAtTheirDefaultsCompareEqualToNeverSet() {
         let fresh = MemberState(id: "m-1", horizon: Instant(epochMillis: 0))
         var member = fresh
