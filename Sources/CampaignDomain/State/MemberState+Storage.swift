@@ -10,9 +10,9 @@ extension MemberState {
     /// No other code holds a reference to it.
     final class Storage: @unchecked Sendable {
         var id: String
-        var tier: String?
-        var locale: String?
-        var timeZone: Zone?
+        var sharedTier: SharedValue<String>?
+        var sharedLocale: SharedValue<String>?
+        var sharedTimeZone: SharedValue<Zone>?
         /// Milliseconds since the epoch; meaningful when `flags` has `.enrolledAt`.
         var enrolledAt: Int64 = 0
         /// Milliseconds since the epoch; meaningful when `flags` has `.lastActivity`.
@@ -47,9 +47,9 @@ extension MemberState {
         /// A new box with the same fields (arrays and the rare box are shared until changed: they copy on write too).
         func copy() -> Storage {
             let other = Storage(id: id, horizon: horizon)
-            other.tier = tier
-            other.locale = locale
-            other.timeZone = timeZone
+            other.sharedTier = sharedTier
+            other.sharedLocale = sharedLocale
+            other.sharedTimeZone = sharedTimeZone
             other.enrolledAt = enrolledAt
             other.lastActivity = lastActivity
             other.nextDue = nextDue
@@ -67,6 +67,21 @@ extension MemberState {
             other.consents = consents
             other.flags = flags
             return other
+        }
+
+        var tier: String? {
+            get { sharedTier?.value }
+            set { sharedTier = newValue.map(SharedValues.string) }
+        }
+
+        var locale: String? {
+            get { sharedLocale?.value }
+            set { sharedLocale = newValue.map(SharedValues.string) }
+        }
+
+        var timeZone: Zone? {
+            get { sharedTimeZone?.value }
+            set { sharedTimeZone = newValue.map(SharedValues.zone) }
         }
 
         func instant(_ millis: Int64, _ flag: Flags) -> Instant? {
@@ -241,7 +256,7 @@ extension MemberState: CustomReflectable {
     /// `MemberStateStorageTests` checks this against the boxes' actual stored properties, so a new stored property
     /// must be named here, and then in `customMirror`, and then in the codec.
     static let storedFieldOwners: [String: String?] = [
-        "id": "id", "tier": "tier", "locale": "locale", "timeZone": "timeZone", "enrolledAt": "enrolledAt",
+        "id": "id", "sharedTier": "tier", "sharedLocale": "locale", "sharedTimeZone": "timeZone", "enrolledAt": "enrolledAt",
         "lastActivity": "lastActivity", "horizon": "horizon", "nextDue": "nextDue", "lastActiveDay": "lastActiveDate",
         "activityStreakDays": "activityStreakDays", "orderCount": "orderCount", "lifetimeSpendMicros": "lifetimeSpend",
         "packedBirthday": "birthday", "periodSpend": "periodSpend", "packedTags": "tags", "points": "points",

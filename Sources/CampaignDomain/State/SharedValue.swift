@@ -1,0 +1,49 @@
+import Synchronization
+
+/// An immutable value in a box that every member holding an equal value shares: tier names, locales, time zones,
+/// plan ids in occurrence logs.
+///
+/// A member then stores one pointer (8 bytes) instead of the value (16 bytes for a string, 24 for a zone), and a
+/// value that came off the changelog is not a separate allocation per member. Interning happens only when a value is
+/// set; reading it takes no lock.
+final class SharedValue<Value: Hashable & Sendable>: Sendable {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+}
+
+/// The boxes handed out so far for one kind of value, up to a cap so unusual input cannot grow it without bound
+/// (past the cap a value gets a box of its own, which is just as correct, only not shared).
+struct InternTable<Value: Hashable & Sendable>: Sendable {
+    let capacity: Int
+    private var boxes: [Value: SharedValue<Value>] = [:]
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var count: Int { boxes.count }
+
+    /// The shared box for `value`.
+    mutating func box(for value: Value) -> SharedValue<Value> {
+        if let shared = boxes[value] { return shared }
+        let shared = SharedValue(value)
+        if boxes.count < capacity { boxes[value] = shared }
+        return shared
+    }
+}
+
+/// The process-wide intern tables behind `SharedValue`.
+enum SharedValues {
+    static let capacity = 4096
+    private static let strings = Mutex(InternTable<String>(capacity: capacity))
+    private static let zones = Mutex(InternTable<Zone>(capacity: capacity))
+
+    /// The shared box for `value`.
+    static func string(_ value: String) -> SharedValue<String> {
+        strings.withLock { $0.box(for: value) }
+    }
+
+    /// The shared box for `zone` (zones are equal when their identifiers are).
+    static func zone(_ zone: Zone) -> SharedValue<Zone> {
+        zones.withLock { $0.box(for: zone) }
+    }
+}
