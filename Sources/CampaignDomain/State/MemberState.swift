@@ -226,32 +226,69 @@ public struct HandledOccurrence: Sendable, Hashable {
 }
 
 /// The occurrences a member has had evaluated, kept long enough to stop any re-firing.
+///
+/// Plan ids are stored as shared interned boxes (`SharedValue`), so an entry is 40 bytes and a plan id read from the
+/// changelog is not copied into every member that has it.
 public struct OccurrenceLog: Sendable, Hashable {
     /// Entries older than this behind the member's horizon are pruned (two years covers yearly triggers and their offsets).
     public static let retentionSeconds: Int64 = 800 * 86_400
-    public private(set) var entries: [HandledOccurrence] = []
+    private var log: [Entry] = []
+
+    /// One `HandledOccurrence`, compactly.
+    struct Entry: Sendable, Hashable {
+        var plan: SharedValue<String>
+        var occurrence: String
+        var firedAt: Int64
+        var counted: Bool
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.plan.value == rhs.plan.value && lhs.occurrence == rhs.occurrence && lhs.firedAt == rhs.firedAt
+                && lhs.counted == rhs.counted
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(plan.value)
+            hasher.combine(occurrence)
+            hasher.combine(firedAt)
+            hasher.combine(counted)
+        }
+    }
 
     public init() {}
 
+    /// Every entry, oldest first.
+    public var entries: [HandledOccurrence] {
+        log.map {
+            HandledOccurrence(planID: $0.plan.value, occurrence: $0.occurrence, firedAt: Instant(epochMillis: $0.firedAt), counted: $0.counted)
+        }
+    }
+
+    public var isEmpty: Bool { log.isEmpty }
+
     public func contains(planID: String, occurrence: String) -> Bool {
-        entries.contains { $0.planID == planID && $0.occurrence == occurrence }
+        log.contains { $0.plan.value == planID && $0.occurrence == occurrence }
     }
 
     /// Like `contains(planID:occurrence:)`, spelling the name out only when the plan has entries at all.
     public func contains(planID: String, name: Occurrence.Name) -> Bool {
-        guard entries.contains(where: { $0.planID == planID }) else { return false }
+        guard log.contains(where: { $0.plan.value == planID }) else { return false }
         return contains(planID: planID, occurrence: name.description)
     }
 
-    public mutating func record(_ entry: HandledOccurrence) { entries.append(entry) }
+    public mutating func record(_ entry: HandledOccurrence) {
+        // The plan's box from an earlier entry when there is one, so recording rarely takes the interning lock.
+        let plan = log.first(where: { $0.plan.value == entry.planID })?.plan ?? SharedValues.string(entry.planID)
+        log.append(Entry(plan: plan, occurrence: entry.occurrence, firedAt: entry.firedAt.epochMillis, counted: entry.counted))
+    }
 
     /// Counted firings of `planID` with `firedAt` in `(since, through]`.
     public func countedFirings(planID: String, after since: Instant, through: Instant) -> Int {
-        entries.reduce(0) { $0 + ($1.planID == planID && $1.counted && $1.firedAt > since && $1.firedAt <= through ? 1 : 0) }
+        let since = since.epochMillis, through = through.epochMillis
+        return log.reduce(0) { $0 + ($1.counted && $1.firedAt > since && $1.firedAt <= through && $1.plan.value == planID ? 1 : 0) }
     }
 
     public mutating func prune(before horizon: Instant) {
-        let cutoff = horizon.adding(seconds: -Self.retentionSeconds)
-        entries.removeAll { $0.firedAt < cutoff }
+        let cutoff = horizon.adding(seconds: -Self.retentionSeconds).epochMillis
+        log.removeAll { $0.firedAt < cutoff }
     }
 }
