@@ -227,30 +227,35 @@ public struct HandledOccurrence: Sendable, Hashable {
 
 /// The occurrences a member has had evaluated, kept long enough to stop any re-firing.
 ///
-/// Plan ids are stored as shared interned boxes (`SharedValue`), so an entry is 40 bytes and a plan id read from the
-/// changelog is not copied into every member that has it.
+/// An entry's plan id and counted flag are one shared interned box (`SharedValue`), so an entry is 32 bytes and a plan
+/// id read from the changelog is not copied into every member that has it.
 public struct OccurrenceLog: Sendable, Hashable {
     /// Entries older than this behind the member's horizon are pruned (two years covers yearly triggers and their offsets).
     public static let retentionSeconds: Int64 = 800 * 86_400
     private var log: [Entry] = []
 
+    /// What entries of one plan share: the plan id and whether the entry counts towards `limits.perMember`.
+    struct PlanMark: Sendable, Hashable {
+        var planID: String
+        var counted: Bool
+    }
+
     /// One `HandledOccurrence`, compactly.
     struct Entry: Sendable, Hashable {
-        var plan: SharedValue<String>
+        var mark: SharedValue<PlanMark>
         var occurrence: String
         var firedAt: Int64
-        var counted: Bool
+
+        var planID: String { mark.value.planID }
 
         static func == (lhs: Entry, rhs: Entry) -> Bool {
-            lhs.plan.value == rhs.plan.value && lhs.occurrence == rhs.occurrence && lhs.firedAt == rhs.firedAt
-                && lhs.counted == rhs.counted
+            lhs.mark.value == rhs.mark.value && lhs.occurrence == rhs.occurrence && lhs.firedAt == rhs.firedAt
         }
 
         func hash(into hasher: inout Hasher) {
-            hasher.combine(plan.value)
+            hasher.combine(mark.value)
             hasher.combine(occurrence)
             hasher.combine(firedAt)
-            hasher.combine(counted)
         }
     }
 
@@ -259,32 +264,36 @@ public struct OccurrenceLog: Sendable, Hashable {
     /// Every entry, oldest first.
     public var entries: [HandledOccurrence] {
         log.map {
-            HandledOccurrence(planID: $0.plan.value, occurrence: $0.occurrence, firedAt: Instant(epochMillis: $0.firedAt), counted: $0.counted)
+            HandledOccurrence(
+                planID: $0.planID, occurrence: $0.occurrence, firedAt: Instant(epochMillis: $0.firedAt), counted: $0.mark.value.counted)
         }
     }
 
     public var isEmpty: Bool { log.isEmpty }
 
     public func contains(planID: String, occurrence: String) -> Bool {
-        log.contains { $0.plan.value == planID && $0.occurrence == occurrence }
+        log.contains { $0.planID == planID && $0.occurrence == occurrence }
     }
 
     /// Like `contains(planID:occurrence:)`, spelling the name out only when the plan has entries at all.
     public func contains(planID: String, name: Occurrence.Name) -> Bool {
-        guard log.contains(where: { $0.plan.value == planID }) else { return false }
+        guard log.contains(where: { $0.planID == planID }) else { return false }
         return contains(planID: planID, occurrence: name.description)
     }
 
     public mutating func record(_ entry: HandledOccurrence) {
-        // The plan's box from an earlier entry when there is one, so recording rarely takes the interning lock.
-        let plan = log.first(where: { $0.plan.value == entry.planID })?.plan ?? SharedValues.string(entry.planID)
-        log.append(Entry(plan: plan, occurrence: entry.occurrence, firedAt: entry.firedAt.epochMillis, counted: entry.counted))
+        // The box of an earlier entry with the same mark when there is one, so recording rarely takes the interning lock.
+        let mark = PlanMark(planID: entry.planID, counted: entry.counted)
+        let shared = log.first(where: { $0.mark.value == mark })?.mark ?? SharedValues.planMark(mark)
+        log.append(Entry(mark: shared, occurrence: entry.occurrence, firedAt: entry.firedAt.epochMillis))
     }
 
     /// Counted firings of `planID` with `firedAt` in `(since, through]`.
     public func countedFirings(planID: String, after since: Instant, through: Instant) -> Int {
         let since = since.epochMillis, through = through.epochMillis
-        return log.reduce(0) { $0 + ($1.counted && $1.firedAt > since && $1.firedAt <= through && $1.plan.value == planID ? 1 : 0) }
+        return log.reduce(0) {
+            $0 + ($1.firedAt > since && $1.firedAt <= through && $1.mark.value.counted && $1.planID == planID ? 1 : 0)
+        }
     }
 
     public mutating func prune(before horizon: Instant) {

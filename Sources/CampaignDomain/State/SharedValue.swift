@@ -1,7 +1,7 @@
 import Synchronization
 
 /// An immutable value in a box that every member holding an equal value shares: tier names, locales, time zones,
-/// plan ids in occurrence logs.
+/// plan ids (with the counted flag) in occurrence logs.
 ///
 /// A member then stores one pointer (8 bytes) instead of the value (16 bytes for a string, 24 for a zone), and a
 /// value that came off the changelog is not a separate allocation per member. Interning happens only when a value is
@@ -36,6 +36,7 @@ enum SharedValues {
     static let capacity = 4096
     private static let strings = Mutex(InternTable<String>(capacity: capacity))
     private static let zones = Mutex(InternTable<Zone>(capacity: capacity))
+    private static let planMarks = Mutex(InternTable<OccurrenceLog.PlanMark>(capacity: capacity))
 
     /// The shared box for `value`.
     static func string(_ value: String) -> SharedValue<String> {
@@ -45,5 +46,10 @@ enum SharedValues {
     /// The shared box for `zone` (zones are equal when their identifiers are).
     static func zone(_ zone: Zone) -> SharedValue<Zone> {
         zones.withLock { $0.box(for: zone) }
+    }
+
+    /// The shared box for an occurrence log entry's plan id and counted flag.
+    static func planMark(_ mark: OccurrenceLog.PlanMark) -> SharedValue<OccurrenceLog.PlanMark> {
+        planMarks.withLock { $0.box(for: mark) }
     }
 }
