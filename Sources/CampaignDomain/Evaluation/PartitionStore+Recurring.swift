@@ -84,7 +84,10 @@ extension PartitionStore {
     func memberIDs(inZone zoneKey: String) -> [String] {
         var ids: [String] = []
         ids.reserveCapacity(zoneCounts[zoneKey] ?? 0)
-        for (id, member) in members where Self.zoneKey(member) == zoneKey { ids.append(id) }
+        // Zones are interned without a cap, so comparing boxes is comparing zone ids, without copying strings.
+        let zone = zoneKey.isEmpty ? nil : Zone(identifier: zoneKey).map(SharedValues.zone)
+        guard zoneKey.isEmpty || zone != nil else { return [] }
+        for (id, member) in members where member.storage.sharedTimeZone === zone { ids.append(id) }
         return ids.sorted()
     }
 

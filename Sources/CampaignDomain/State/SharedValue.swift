@@ -35,7 +35,9 @@ struct InternTable<Value: Hashable & Sendable>: Sendable {
 enum SharedValues {
     static let capacity = 4096
     private static let strings = Mutex(InternTable<String>(capacity: capacity))
-    private static let zones = Mutex(InternTable<Zone>(capacity: capacity))
+    /// Uncapped: `Zone(identifier:)` only accepts identifiers the system's time zone database knows, a few hundred, so
+    /// every zone is interned and two members' zones are equal exactly when their boxes are identical.
+    private static let zones = Mutex(InternTable<Zone>(capacity: .max))
     private static let planMarks = Mutex(InternTable<OccurrenceLog.PlanMark>(capacity: capacity))
 
     /// The shared box for `value`.

@@ -54,5 +54,8 @@ import Testing
         #expect(restored.zoneCounts == countsFromMembers(restored))
         #expect(restored.zoneCounts == ["America/New_York": 1, "": 1])
         #expect(restored.memberIDs(inZone: "") == ["m-2"])
+        #expect(restored.memberIDs(inZone: "America/New_York") == ["m-1"])
+        #expect(restored.memberIDs(inZone: "Europe/London").isEmpty)
+        #expect(restored.memberIDs(inZone: "Not/AZone").isEmpty)
     }
 }
