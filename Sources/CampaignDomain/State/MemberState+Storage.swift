@@ -8,36 +8,41 @@ extension MemberState {
     /// Sendable because it is never mutated while shared: `MemberState` mutates a box only through `uniqueStorage()`,
     /// which copies it unless `isKnownUniquelyReferenced` holds, the same discipline that makes `Array` Sendable.
     /// No other code holds a reference to it.
+    ///
+    /// Its stored properties skip the runtime's dynamic exclusivity checks (`@exclusivity(unchecked)`): every access
+    /// goes through a `MemberState` value that the compiler checks statically, and a box reached through a shared value
+    /// is only read, so two overlapping accesses to one box's property would need two overlapping accesses to one
+    /// `MemberState`, which does not compile.
     final class Storage: @unchecked Sendable {
-        var id: String
-        var sharedTier: SharedValue<String>?
-        var sharedLocale: SharedValue<String>?
-        var sharedTimeZone: SharedValue<Zone>?
+        @exclusivity(unchecked) var id: String
+        @exclusivity(unchecked) var sharedTier: SharedValue<String>?
+        @exclusivity(unchecked) var sharedLocale: SharedValue<String>?
+        @exclusivity(unchecked) var sharedTimeZone: SharedValue<Zone>?
         /// Milliseconds since the epoch; meaningful when `flags` has `.enrolledAt`.
-        var enrolledAt: Int64 = 0
+        @exclusivity(unchecked) var enrolledAt: Int64 = 0
         /// Milliseconds since the epoch; meaningful when `flags` has `.lastActivity`.
-        var lastActivity: Int64 = 0
+        @exclusivity(unchecked) var lastActivity: Int64 = 0
         /// Milliseconds since the epoch.
-        var horizon: Int64
+        @exclusivity(unchecked) var horizon: Int64
         /// Milliseconds since the epoch; meaningful when `flags` has `.nextDue`.
-        var nextDue: Int64 = 0
+        @exclusivity(unchecked) var nextDue: Int64 = 0
         /// Days since 1970-01-01; meaningful when `flags` has `.lastActiveDate`.
-        var lastActiveDay: Int64 = 0
-        var activityStreakDays: Int = 0
-        var orderCount: Int = 0
-        var lifetimeSpendMicros: Int64 = 0
+        @exclusivity(unchecked) var lastActiveDay: Int64 = 0
+        @exclusivity(unchecked) var activityStreakDays: Int = 0
+        @exclusivity(unchecked) var orderCount: Int = 0
+        @exclusivity(unchecked) var lifetimeSpendMicros: Int64 = 0
         /// `Birthday.packed`; meaningful when `flags` has `.birthday` (a birthday that does not pack is in `rare`).
-        var packedBirthday: UInt64 = 0
-        var periodSpend = PeriodSpend()
+        @exclusivity(unchecked) var packedBirthday: UInt64 = 0
+        @exclusivity(unchecked) var periodSpend = PeriodSpend()
         /// `MemberState.packTags`; the tags are in `rare` when they do not pack.
-        var packedTags = ""
-        var points = PointsLedger()
-        var occurrences = OccurrenceLog()
-        var rare: RareBox?
+        @exclusivity(unchecked) var packedTags = ""
+        @exclusivity(unchecked) var points = PointsLedger()
+        @exclusivity(unchecked) var occurrences = OccurrenceLog()
+        @exclusivity(unchecked) var rare: RareBox?
         // Small fields last, where they share the duplicate memory's trailing padding.
-        var recentEvents = DuplicateMemory()
-        var consents = Consents()
-        var flags = Flags()
+        @exclusivity(unchecked) var recentEvents = DuplicateMemory()
+        @exclusivity(unchecked) var consents = Consents()
+        @exclusivity(unchecked) var flags = Flags()
 
         init(id: String, horizon: Int64) {
             self.id = id
