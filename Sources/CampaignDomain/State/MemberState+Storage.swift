@@ -15,9 +15,8 @@ extension MemberState {
     /// `MemberState`, which does not compile.
     final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var id: String
-        @exclusivity(unchecked) var sharedTier: SharedValue<String>?
-        @exclusivity(unchecked) var sharedLocale: SharedValue<String>?
-        @exclusivity(unchecked) var sharedTimeZone: SharedValue<Zone>?
+        /// Tier, locale and zone together, interned: members share a handful of combinations. Nil when all are nil.
+        @exclusivity(unchecked) var profile: SharedValue<Profile>?
         /// Milliseconds since the epoch; meaningful when `flags` has `.enrolledAt`.
         @exclusivity(unchecked) var enrolledAt: Int64 = 0
         /// Milliseconds since the epoch; meaningful when `flags` has `.lastActivity`.
@@ -52,9 +51,7 @@ extension MemberState {
         /// A new box with the same fields (arrays and the rare box are shared until changed: they copy on write too).
         func copy() -> Storage {
             let other = Storage(id: id, horizon: horizon)
-            other.sharedTier = sharedTier
-            other.sharedLocale = sharedLocale
-            other.sharedTimeZone = sharedTimeZone
+            other.profile = profile
             other.enrolledAt = enrolledAt
             other.lastActivity = lastActivity
             other.nextDue = nextDue
@@ -75,18 +72,27 @@ extension MemberState {
         }
 
         var tier: String? {
-            get { sharedTier?.value }
-            set { sharedTier = newValue.map(SharedValues.string) }
+            get { profile?.value.tier }
+            set { changeProfile { $0.tier = newValue } }
         }
 
         var locale: String? {
-            get { sharedLocale?.value }
-            set { sharedLocale = newValue.map(SharedValues.string) }
+            get { profile?.value.locale }
+            set { changeProfile { $0.locale = newValue } }
         }
 
         var timeZone: Zone? {
-            get { sharedTimeZone?.value }
-            set { sharedTimeZone = newValue.map(SharedValues.zone) }
+            get { profile?.value.zone?.value }
+            set { changeProfile { $0.zone = newValue.map(SharedValues.zone) } }
+        }
+
+        /// The member's zone box (zones are interned without a cap, so equal zones are the same box).
+        var sharedTimeZone: SharedValue<Zone>? { profile?.value.zone }
+
+        private func changeProfile(_ change: (inout Profile) -> Void) {
+            var value = profile?.value ?? Profile()
+            change(&value)
+            profile = value == Profile() ? nil : SharedValues.profile(value)
         }
 
         func instant(_ millis: Int64, _ flag: Flags) -> Instant? {
@@ -175,6 +181,24 @@ extension MemberState {
         }
     }
 
+    /// A member's tier, locale and time zone: few distinct combinations, so members share them (see `SharedValues`).
+    struct Profile: Sendable, Hashable {
+        var tier: String?
+        var locale: String?
+        /// Interned without a cap, so comparing boxes compares zones.
+        var zone: SharedValue<Zone>?
+
+        static func == (lhs: Profile, rhs: Profile) -> Bool {
+            lhs.tier == rhs.tier && lhs.locale == rhs.locale && lhs.zone === rhs.zone
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(tier)
+            hasher.combine(locale)
+            hasher.combine(zone.map(ObjectIdentifier.init))
+        }
+    }
+
     /// Which of the storage's optional fields are present.
     struct Flags: OptionSet, Sendable, Hashable {
         let rawValue: UInt8
@@ -256,17 +280,17 @@ extension MemberState: CustomReflectable {
             displayStyle: .struct)
     }
 
-    /// The stored properties of the boxes, each with the member field it holds (bookkeeping maps to nil).
+    /// The stored properties of the boxes, each with the member fields it holds (bookkeeping holds none).
     ///
     /// `MemberStateStorageTests` checks this against the boxes' actual stored properties, so a new stored property
     /// must be named here, and then in `customMirror`, and then in the codec.
-    static let storedFieldOwners: [String: String?] = [
-        "id": "id", "sharedTier": "tier", "sharedLocale": "locale", "sharedTimeZone": "timeZone", "enrolledAt": "enrolledAt",
-        "lastActivity": "lastActivity", "horizon": "horizon", "nextDue": "nextDue", "lastActiveDay": "lastActiveDate",
-        "activityStreakDays": "activityStreakDays", "orderCount": "orderCount", "lifetimeSpendMicros": "lifetimeSpend",
-        "packedBirthday": "birthday", "periodSpend": "periodSpend", "packedTags": "tags", "points": "points",
-        "occurrences": "occurrences", "rare": nil, "recentEvents": "recentEvents", "consents": "consents", "flags": nil,
-        "homeStore": "homeStore", "couponsRedeemed": "couponsRedeemed", "heldNotifications": "heldNotifications",
-        "recurringLast": "recurringLast", "notificationsSent": "notificationsSent", "unpackableBirthday": "birthday", "unpackableTags": "tags",
+    static let storedFieldOwners: [String: [String]] = [
+        "id": ["id"], "profile": ["tier", "locale", "timeZone"], "enrolledAt": ["enrolledAt"],
+        "lastActivity": ["lastActivity"], "horizon": ["horizon"], "nextDue": ["nextDue"], "lastActiveDay": ["lastActiveDate"],
+        "activityStreakDays": ["activityStreakDays"], "orderCount": ["orderCount"], "lifetimeSpendMicros": ["lifetimeSpend"],
+        "packedBirthday": ["birthday"], "periodSpend": ["periodSpend"], "packedTags": ["tags"], "points": ["points"],
+        "occurrences": ["occurrences"], "rare": [], "recentEvents": ["recentEvents"], "consents": ["consents"], "flags": [],
+        "homeStore": ["homeStore"], "couponsRedeemed": ["couponsRedeemed"], "heldNotifications": ["heldNotifications"],
+        "recurringLast": ["recurringLast"], "notificationsSent": ["notificationsSent"], "unpackableBirthday": ["birthday"], "unpackableTags": ["tags"],
     ]
 }

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// An immutable value in a box that every member holding an equal value shares: tier names, locales, time zones,
-/// plan ids (with the counted flag) in occurrence logs.
+/// An immutable value in a box that every member holding an equal value shares: tier, locale and zone combinations,
+/// time zones, plan ids (with the counted flag) in occurrence logs.
 ///
 /// A member then stores one pointer (8 bytes) instead of the value (16 bytes for a string, 24 for a zone), and a
 /// value that came off the changelog is not a separate allocation per member. Interning happens only when a value is
@@ -39,6 +39,8 @@ enum SharedValues {
     /// every zone is interned and two members' zones are equal exactly when their boxes are identical.
     private static let zones = Mutex(InternTable<Zone>(capacity: .max))
     private static let planMarks = Mutex(InternTable<OccurrenceLog.PlanMark>(capacity: capacity))
+    /// Larger: tier × locale × zone combinations can number in the thousands (each entry is about 100 bytes).
+    private static let profiles = Mutex(InternTable<MemberState.Profile>(capacity: 65_536))
 
     /// The shared box for `value`.
     static func string(_ value: String) -> SharedValue<String> {
@@ -53,5 +55,10 @@ enum SharedValues {
     /// The shared box for an occurrence log entry's plan id and counted flag.
     static func planMark(_ mark: OccurrenceLog.PlanMark) -> SharedValue<OccurrenceLog.PlanMark> {
         planMarks.withLock { $0.box(for: mark) }
+    }
+
+    /// The shared box for a member's tier, locale and zone.
+    static func profile(_ profile: MemberState.Profile) -> SharedValue<MemberState.Profile> {
+        profiles.withLock { $0.box(for: profile) }
     }
 }

@@ -11,7 +11,7 @@ import Testing
             + Mirror(reflecting: MemberState.RareFields()).children.compactMap(\.label)
         #expect(Set(stored) == Set(MemberState.storedFieldOwners.keys), "name a new stored property in MemberState.storedFieldOwners")
         let mirrored = Set(Mirror(reflecting: member).children.compactMap(\.label))
-        let owners = Set(MemberState.storedFieldOwners.values.compactMap { $0 })
+        let owners = Set(MemberState.storedFieldOwners.values.flatMap { $0 })
         #expect(owners == mirrored)
     }
 

@@ -12,7 +12,7 @@ import Testing
         #expect(SharedValues.zone(zone).value == zone)
     }
 
-    @Test func membersWithTheSameTierShareItAndReadTheirOwnValues() {
+    @Test func membersWithTheSameTierLocaleAndZoneShareThemAndReadTheirOwnValues() {
         var a = MemberState(id: "a", horizon: Instant(epochMillis: 0))
         var b = MemberState(id: "b", horizon: Instant(epochMillis: 0))
         a.tier = "gold"
@@ -20,8 +20,13 @@ import Testing
         a.locale = "zh-CN"
         b.locale = "en-GB"
         a.timeZoneID = "Europe/London"
-        #expect(a.storage.sharedTier === b.storage.sharedTier)
+        #expect(a.storage.profile !== b.storage.profile)
+        b.locale = "zh-CN"
+        b.timeZoneID = "Europe/London"
+        #expect(a.storage.profile === b.storage.profile)
         b.tier = "silver"
+        b.locale = "en-GB"
+        b.timeZoneID = nil
         #expect(a.tier == "gold" && b.tier == "silver")
         #expect(a.locale == "zh-CN" && b.locale == "en-GB")
         #expect(a.timeZoneID == "Europe/London" && b.timeZone == nil)
