@@ -34,18 +34,12 @@ struct InternTable<Value: Hashable & Sendable>: Sendable {
 /// The process-wide intern tables behind `SharedValue`.
 enum SharedValues {
     static let capacity = 4096
-    private static let strings = Mutex(InternTable<String>(capacity: capacity))
     /// Uncapped: `Zone(identifier:)` only accepts identifiers the system's time zone database knows, a few hundred, so
     /// every zone is interned and two members' zones are equal exactly when their boxes are identical.
     private static let zones = Mutex(InternTable<Zone>(capacity: .max))
     private static let planMarks = Mutex(InternTable<OccurrenceLog.PlanMark>(capacity: capacity))
     /// Larger: tier × locale × zone combinations can number in the thousands (each entry is about 100 bytes).
     private static let profiles = Mutex(InternTable<MemberState.Profile>(capacity: 65_536))
-
-    /// The shared box for `value`.
-    static func string(_ value: String) -> SharedValue<String> {
-        strings.withLock { $0.box(for: value) }
-    }
 
     /// The shared box for `zone` (zones are equal when their identifiers are).
     static func zone(_ zone: Zone) -> SharedValue<Zone> {

@@ -5,8 +5,12 @@ import Testing
 @Suite struct SharedValueTests {
     @Test func equalValuesShareOneBox() {
         let tier = "tier-" + String(42)  // built at run time, so not a literal the compiler shares
-        #expect(SharedValues.string(tier) === SharedValues.string("tier-42"))
-        #expect(SharedValues.string(tier).value == "tier-42")
+        let profile = SharedValues.profile(MemberState.Profile(tier: tier, locale: "zh-CN", zone: nil))
+        #expect(profile === SharedValues.profile(MemberState.Profile(tier: "tier-42", locale: "zh-CN", zone: nil)))
+        #expect(profile.value.tier == "tier-42")
+        let mark = OccurrenceLog.PlanMark(planID: "plan-" + String(1), counted: true)
+        #expect(SharedValues.planMark(mark) === SharedValues.planMark(OccurrenceLog.PlanMark(planID: "plan-1", counted: true)))
+        #expect(SharedValues.planMark(mark) !== SharedValues.planMark(OccurrenceLog.PlanMark(planID: "plan-1", counted: false)))
         let zone = Zone(identifier: "America/New_York")!
         #expect(SharedValues.zone(zone) === SharedValues.zone(Zone(identifier: "America/New_York")!))
         #expect(SharedValues.zone(zone).value == zone)
