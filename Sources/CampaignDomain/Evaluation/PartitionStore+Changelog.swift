@@ -56,10 +56,10 @@ extension PartitionStore {
     /// and the partition's coupon budget, recurring cursors and clock too.
     public mutating func rollback() {
         for (id, original) in uncheckpointed {
-            if let current = members[id] { zoneMembers[Self.zoneKey(current)]?.remove(id) }
+            if let current = members[id] { uncount(zoneKey: Self.zoneKey(current)) }
             members[id] = original
             if let original {
-                zoneMembers[Self.zoneKey(original), default: []].insert(id)
+                zoneCounts[Self.zoneKey(original), default: 0] += 1
                 if let due = original.nextDue { timers.push(due, id) }
             }
         }

@@ -26,7 +26,7 @@ extension PartitionStore {
             let zone = zone(for: key.zoneKey, engine: engine)
             let date = zone.localDate(of: cursor.fireAt)
             let occurrence = Occurrence(key: date.description, fireAt: cursor.fireAt, details: .recurring(date))
-            for memberID in (zoneMembers[key.zoneKey] ?? []).sorted() {
+            for memberID in memberIDs(inZone: key.zoneKey) {
                 guard var member = members[memberID], member.horizon <= cursor.fireAt,
                     member.recurringLast[plan.id].map({ $0 < date }) ?? true
                 else { continue }
@@ -54,7 +54,7 @@ extension PartitionStore {
         }
         for plan in engine.recurringPlans {
             guard case .recurring(let trigger) = plan.trigger else { continue }
-            for (zoneKey, memberIDs) in zoneMembers where !memberIDs.isEmpty {
+            for zoneKey in zoneCounts.keys {
                 let key = RecurringCursor.Key(planID: plan.id, zoneKey: zoneKey)
                 guard recurringCursors[key] == nil else { continue }
                 let zone = zone(for: zoneKey, engine: engine)
@@ -64,11 +64,31 @@ extension PartitionStore {
         }
     }
 
-    /// Moves a member between zone indexes and makes sure its zone has cursors.
+    /// Moves a member between zone counts (`old` nil: the member was not in the store) and makes sure its zone has
+    /// cursors.
     mutating func reindex(_ memberID: String, from old: String?, to new: String, engine: Engine) {
-        if let old, old != new { zoneMembers[old]?.remove(memberID) }
-        zoneMembers[new, default: []].insert(memberID)
+        if old != new {
+            if let old { uncount(zoneKey: old) }
+            zoneCounts[new, default: 0] += 1
+        }
         ensureCursors(engine: engine)
+    }
+
+    /// Takes a member off its zone's count, forgetting zones left without members.
+    mutating func uncount(zoneKey: String) {
+        guard let count = zoneCounts[zoneKey] else { return }
+        zoneCounts[zoneKey] = count > 1 ? count - 1 : nil
+    }
+
+    /// The ids of the members in a zone, sorted (a sweep's order).
+    func memberIDs(inZone zoneKey: String) -> [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(zoneCounts[zoneKey] ?? 0)
+        // Zones are interned without a cap, so comparing boxes is comparing zone ids, without copying strings.
+        let zone = zoneKey.isEmpty ? nil : Zone(identifier: zoneKey).map(SharedValues.zone)
+        guard zoneKey.isEmpty || zone != nil else { return [] }
+        for (id, member) in members where member.storage.sharedTimeZone === zone { ids.append(id) }
+        return ids.sorted()
     }
 
     func zone(for key: String, engine: Engine) -> Zone {

@@ -7,8 +7,9 @@ public struct PartitionStore: Sendable {
     var timers = TimerHeap()
     /// This partition's share of coupon budgets and what it issued.
     public var budget: PartitionBudget
-    /// Member ids by zone key (the member's zone id, or "" for the programme's zone), for recurring sweeps.
-    var zoneMembers: [String: Set<String>] = [:]
+    /// How many members each zone key (the member's zone id, or "" for the programme's zone) has, so recurring plans
+    /// keep cursors for the zones in use; a sweep finds a zone's members in `members` (no second copy of every id).
+    var zoneCounts: [String: Int] = [:]
     /// The next fire instant of each recurring plan in each zone.
     var recurringCursors: [RecurringCursor.Key: RecurringCursor] = [:]
     /// The latest clock reading the store was given.
@@ -177,7 +178,7 @@ public struct PartitionStore: Sendable {
     /// Forgets a member and its pending work.
     public mutating func remove(_ memberID: String) {
         guard let member = members.removeValue(forKey: memberID) else { return }
-        zoneMembers[Self.zoneKey(member)]?.remove(memberID)
+        uncount(zoneKey: Self.zoneKey(member))
     }
 
     mutating func advanceClock(to now: Instant) {

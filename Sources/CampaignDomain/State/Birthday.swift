@@ -27,6 +27,25 @@ public struct Birthday: Sendable, Hashable, CustomStringConvertible {
         return LocalDate(year: year, month: month, day: day).description
     }
 
+    /// The birthday in one word: day, month, a has-year bit and the year; nil when a part is out of range.
+    ///
+    /// Member state stores birthdays this way; every birthday an event can carry (a four-digit year) fits.
+    var packed: UInt64? {
+        guard (0...255).contains(month), (0...255).contains(day) else { return nil }
+        var word = UInt64(day) | UInt64(month) << 8
+        if let year {
+            guard let year32 = Int32(exactly: year) else { return nil }
+            word |= 1 << 16 | UInt64(UInt32(bitPattern: year32)) << 32
+        }
+        return word
+    }
+
+    /// The birthday `packed` returned `word` for.
+    init(packed word: UInt64) {
+        let year = word & (1 << 16) != 0 ? Int(Int32(bitPattern: UInt32(truncatingIfNeeded: word >> 32))) : nil
+        self.init(year: year, month: Int(word >> 8 & 0xFF), day: Int(word & 0xFF))
+    }
+
     /// The date the birthday falls on in `year`; Feb 29 moves to Feb 28 or Mar 1 in common years.
     public func date(in year: Int, leapDay: LeapDayRule) -> LocalDate {
         if month == 2, day == 29, !LocalDate.isLeap(year) {

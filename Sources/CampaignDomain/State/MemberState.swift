@@ -1,48 +1,182 @@
 /// Everything the worker remembers about one member.
 ///
 /// A value type: the partition store owns it, evaluation reads it, and applying an event returns a changed copy.
+/// The fields live in one copy-on-write box (`MemberState.Storage`), so a member costs the store's dictionaries a single
+/// pointer, and fields most members never use sit in a second, optional box (see `MemberState+Storage`).
 public struct MemberState: Sendable, Hashable {
-    public var id: String
-    /// Enrolment time (the `member.enrolled` event's time); nil when events arrived before enrolment.
-    public var enrolledAt: Instant?
-    public var tier: String?
-    public var birthday: Birthday?
-    /// The member's time zone; nil means the programme's zone.
-    public var timeZone: Zone?
-    public var locale: String?
-    public var homeStore: String?
-    public var tags: [String] = []
-    public var consents = Consents()
-    /// Latest `time` of any activity-type event; never moves back.
-    public var lastActivity: Instant?
-    /// Consecutive member-local days with activity, ending on `lastActiveDate`.
-    public var activityStreakDays: Int = 0
-    public var lastActiveDate: LocalDate?
-    public var orderCount: Int = 0
-    public var lifetimeSpend: DecimalAmount = .zero
-    /// Spend in the current member-local year and month.
-    public var periodSpend = PeriodSpend()
-    public var points = PointsLedger()
-    /// Coupons redeemed (from `coupon.redeemed`), for conversion counts.
-    public var couponsRedeemed: Int = 0
-    /// Hashes of the member's last events, to recognise duplicates.
-    public var recentEvents = DuplicateMemory()
-    /// Occurrences already evaluated (fired or suppressed), so none is evaluated twice.
-    public var occurrences = OccurrenceLog()
-    /// Notification jobs held by quiet hours, in release order.
-    public var heldNotifications: [HeldNotification] = []
-    /// The last member-local date each recurring plan was evaluated for this member.
-    public var recurringLast: [String: LocalDate] = [:]
-    /// Notifications sent (by fire time and channel) within the longest programme cap window.
-    public var notificationsSent: [SentNotification] = []
-    /// Occurrences whose fire time is before this instant are not considered: they became known too late.
-    public var horizon: Instant
-    /// The earliest pending fire time of any time trigger, as last scheduled; nil when nothing is pending.
-    public var nextDue: Instant?
+    var storage: Storage
 
     public init(id: String, horizon: Instant) {
-        self.id = id
-        self.horizon = horizon
+        storage = Storage(id: id, horizon: horizon.epochMillis)
+    }
+
+    /// The box, copied first when another value shares it, so a change never shows through a copy.
+    @inline(__always)
+    mutating func uniqueStorage() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public var id: String {
+        get { storage.id }
+        set { uniqueStorage().id = newValue }
+    }
+
+    /// Enrolment time (the `member.enrolled` event's time); nil when events arrived before enrolment.
+    public var enrolledAt: Instant? {
+        get { storage.instant(storage.enrolledAt, .enrolledAt) }
+        set { uniqueStorage().setInstant(newValue, \.enrolledAt, .enrolledAt) }
+    }
+
+    public var tier: String? {
+        get { storage.tier }
+        set { uniqueStorage().tier = newValue }
+    }
+
+    public var birthday: Birthday? {
+        get { storage.birthday }
+        set { uniqueStorage().birthday = newValue }
+    }
+
+    /// The member's time zone; nil means the programme's zone.
+    public var timeZone: Zone? {
+        get { storage.timeZone }
+        set { uniqueStorage().timeZone = newValue }
+    }
+
+    public var locale: String? {
+        get { storage.locale }
+        set { uniqueStorage().locale = newValue }
+    }
+
+    public var homeStore: String? {
+        get { storage.rare?.fields.homeStore }
+        _modify {
+            let box = uniqueStorage()
+            var rare = box.takeRare()
+            defer { box.putRare(rare) }
+            yield &rare.homeStore
+        }
+    }
+
+    public var tags: [String] {
+        get { storage.tags }
+        set { uniqueStorage().tags = newValue }
+    }
+
+    public var consents: Consents {
+        get { storage.consents }
+        _modify { yield &uniqueStorage().consents }
+    }
+
+    /// Latest `time` of any activity-type event; never moves back.
+    public var lastActivity: Instant? {
+        get { storage.instant(storage.lastActivity, .lastActivity) }
+        set { uniqueStorage().setInstant(newValue, \.lastActivity, .lastActivity) }
+    }
+
+    /// Consecutive member-local days with activity, ending on `lastActiveDate`.
+    public var activityStreakDays: Int {
+        get { storage.activityStreakDays }
+        set { uniqueStorage().activityStreakDays = newValue }
+    }
+
+    public var lastActiveDate: LocalDate? {
+        get { storage.flags.contains(.lastActiveDate) ? LocalDate(daysSinceEpoch: storage.lastActiveDay) : nil }
+        set {
+            let box = uniqueStorage()
+            box.lastActiveDay = newValue?.daysSinceEpoch ?? 0
+            box.flags.set(.lastActiveDate, newValue != nil)
+        }
+    }
+
+    public var orderCount: Int {
+        get { storage.orderCount }
+        set { uniqueStorage().orderCount = newValue }
+    }
+
+    public var lifetimeSpend: DecimalAmount {
+        get { DecimalAmount(micros: storage.lifetimeSpendMicros) }
+        set { uniqueStorage().lifetimeSpendMicros = newValue.micros }
+    }
+
+    /// Spend in the current member-local year and month.
+    public var periodSpend: PeriodSpend {
+        get { storage.periodSpend }
+        _modify { yield &uniqueStorage().periodSpend }
+    }
+
+    public var points: PointsLedger {
+        get { storage.points }
+        _modify { yield &uniqueStorage().points }
+    }
+
+    /// Coupons redeemed (from `coupon.redeemed`), for conversion counts.
+    public var couponsRedeemed: Int {
+        get { storage.rare?.fields.couponsRedeemed ?? 0 }
+        _modify {
+            let box = uniqueStorage()
+            var rare = box.takeRare()
+            defer { box.putRare(rare) }
+            yield &rare.couponsRedeemed
+        }
+    }
+
+    /// Hashes of the member's last events, to recognise duplicates.
+    public var recentEvents: DuplicateMemory {
+        get { storage.recentEvents }
+        _modify { yield &uniqueStorage().recentEvents }
+    }
+
+    /// Occurrences already evaluated (fired or suppressed), so none is evaluated twice.
+    public var occurrences: OccurrenceLog {
+        get { storage.occurrences }
+        _modify { yield &uniqueStorage().occurrences }
+    }
+
+    /// Notification jobs held by quiet hours, in release order.
+    public var heldNotifications: [HeldNotification] {
+        get { storage.rare?.fields.heldNotifications ?? [] }
+        _modify {
+            let box = uniqueStorage()
+            var rare = box.takeRare()
+            defer { box.putRare(rare) }
+            yield &rare.heldNotifications
+        }
+    }
+
+    /// The last member-local date each recurring plan was evaluated for this member.
+    public var recurringLast: [String: LocalDate] {
+        get { storage.rare?.fields.recurringLast ?? [:] }
+        _modify {
+            let box = uniqueStorage()
+            var rare = box.takeRare()
+            defer { box.putRare(rare) }
+            yield &rare.recurringLast
+        }
+    }
+
+    /// Notifications sent (by fire time and channel) within the longest programme cap window.
+    public var notificationsSent: [SentNotification] {
+        get { storage.rare?.fields.notificationsSent ?? [] }
+        _modify {
+            let box = uniqueStorage()
+            var rare = box.takeRare()
+            defer { box.putRare(rare) }
+            yield &rare.notificationsSent
+        }
+    }
+
+    /// Occurrences whose fire time is before this instant are not considered: they became known too late.
+    public var horizon: Instant {
+        get { Instant(epochMillis: storage.horizon) }
+        set { uniqueStorage().horizon = newValue.epochMillis }
+    }
+
+    /// The earliest pending fire time of any time trigger, as last scheduled; nil when nothing is pending.
+    public var nextDue: Instant? {
+        get { storage.instant(storage.nextDue, .nextDue) }
+        set { uniqueStorage().setInstant(newValue, \.nextDue, .nextDue) }
     }
 
     /// The member's IANA zone identifier; nil means the programme's zone (setting an unknown one clears it).
@@ -55,27 +189,12 @@ public struct MemberState: Sendable, Hashable {
     public func zone(programme: Programme) -> Zone {
         timeZone ?? programme.timeZone
     }
-}
 
-/// A ring of the last 16 event hashes (source + id) seen for a member.
-public struct DuplicateMemory: Sendable, Hashable {
-    public static let capacity = 16
-    // Internal (not private) so `MemberStateCodec` can store the ring exactly as it is.
-    var hashes: [UInt64] = []
-    var next = 0
-
-    public init() {}
-
-    public func contains(_ hash: UInt64) -> Bool { hashes.contains(hash) }
-
-    public mutating func insert(_ hash: UInt64) {
-        if hashes.count < Self.capacity {
-            hashes.append(hash)
-        } else {
-            hashes[next] = hash
-            next = (next + 1) % Self.capacity
-        }
+    public static func == (lhs: MemberState, rhs: MemberState) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.hasEqualFields(rhs.storage)
     }
+
+    public func hash(into hasher: inout Hasher) { storage.hashFields(into: &hasher) }
 }
 
 /// A notification counted against programme caps.
@@ -107,32 +226,78 @@ public struct HandledOccurrence: Sendable, Hashable {
 }
 
 /// The occurrences a member has had evaluated, kept long enough to stop any re-firing.
+///
+/// An entry's plan id and counted flag are one shared interned box (`SharedValue`), so an entry is 32 bytes and a plan
+/// id read from the changelog is not copied into every member that has it.
 public struct OccurrenceLog: Sendable, Hashable {
     /// Entries older than this behind the member's horizon are pruned (two years covers yearly triggers and their offsets).
     public static let retentionSeconds: Int64 = 800 * 86_400
-    public private(set) var entries: [HandledOccurrence] = []
+    private var log: [Entry] = []
+
+    /// What entries of one plan share: the plan id and whether the entry counts towards `limits.perMember`.
+    struct PlanMark: Sendable, Hashable {
+        var planID: String
+        var counted: Bool
+    }
+
+    /// One `HandledOccurrence`, compactly.
+    struct Entry: Sendable, Hashable {
+        var mark: SharedValue<PlanMark>
+        var occurrence: String
+        var firedAt: Int64
+
+        var planID: String { mark.value.planID }
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.mark.value == rhs.mark.value && lhs.occurrence == rhs.occurrence && lhs.firedAt == rhs.firedAt
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(mark.value)
+            hasher.combine(occurrence)
+            hasher.combine(firedAt)
+        }
+    }
 
     public init() {}
 
+    /// Every entry, oldest first.
+    public var entries: [HandledOccurrence] {
+        log.map {
+            HandledOccurrence(
+                planID: $0.planID, occurrence: $0.occurrence, firedAt: Instant(epochMillis: $0.firedAt), counted: $0.mark.value.counted)
+        }
+    }
+
+    public var isEmpty: Bool { log.isEmpty }
+
     public func contains(planID: String, occurrence: String) -> Bool {
-        entries.contains { $0.planID == planID && $0.occurrence == occurrence }
+        log.contains { $0.planID == planID && $0.occurrence == occurrence }
     }
 
     /// Like `contains(planID:occurrence:)`, spelling the name out only when the plan has entries at all.
     public func contains(planID: String, name: Occurrence.Name) -> Bool {
-        guard entries.contains(where: { $0.planID == planID }) else { return false }
+        guard log.contains(where: { $0.planID == planID }) else { return false }
         return contains(planID: planID, occurrence: name.description)
     }
 
-    public mutating func record(_ entry: HandledOccurrence) { entries.append(entry) }
+    public mutating func record(_ entry: HandledOccurrence) {
+        // The box of an earlier entry with the same mark when there is one, so recording rarely takes the interning lock.
+        let mark = PlanMark(planID: entry.planID, counted: entry.counted)
+        let shared = log.first(where: { $0.mark.value == mark })?.mark ?? SharedValues.planMark(mark)
+        log.append(Entry(mark: shared, occurrence: entry.occurrence, firedAt: entry.firedAt.epochMillis))
+    }
 
     /// Counted firings of `planID` with `firedAt` in `(since, through]`.
     public func countedFirings(planID: String, after since: Instant, through: Instant) -> Int {
-        entries.reduce(0) { $0 + ($1.planID == planID && $1.counted && $1.firedAt > since && $1.firedAt <= through ? 1 : 0) }
+        let since = since.epochMillis, through = through.epochMillis
+        return log.reduce(0) {
+            $0 + ($1.firedAt > since && $1.firedAt <= through && $1.mark.value.counted && $1.planID == planID ? 1 : 0)
+        }
     }
 
     public mutating func prune(before horizon: Instant) {
-        let cutoff = horizon.adding(seconds: -Self.retentionSeconds)
-        entries.removeAll { $0.firedAt < cutoff }
+        let cutoff = horizon.adding(seconds: -Self.retentionSeconds).epochMillis
+        log.removeAll { $0.firedAt < cutoff }
     }
 }

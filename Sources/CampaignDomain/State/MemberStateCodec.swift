@@ -252,17 +252,18 @@ public enum MemberStateCodec {
         })
         list.append(Field(19, "occurrences") { m, w in
             // Plan ids repeat across entries, so each entry refers to a table of distinct plan ids.
-            guard !m.occurrences.entries.isEmpty else { return false }
+            guard !m.occurrences.isEmpty else { return false }
+            let entries = m.occurrences.entries
             var planIDs: [String] = []
             var index: [String: Int] = [:]
-            for entry in m.occurrences.entries where index[entry.planID] == nil {
+            for entry in entries where index[entry.planID] == nil {
                 index[entry.planID] = planIDs.count
                 planIDs.append(entry.planID)
             }
             w.varint(UInt64(planIDs.count))
             for id in planIDs { w.string(id) }
-            w.varint(UInt64(m.occurrences.entries.count))
-            for entry in m.occurrences.entries {
+            w.varint(UInt64(entries.count))
+            for entry in entries {
                 w.varint(UInt64(index[entry.planID] ?? 0))
                 w.string(entry.occurrence)
                 w.instant(entry.firedAt)

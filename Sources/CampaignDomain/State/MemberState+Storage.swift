@@ -1,0 +1,296 @@
+extension MemberState {
+    /// The fields of one member, in a box shared by copies of a `MemberState` until one of them changes.
+    ///
+    /// One box per member instead of a 350-byte struct keeps each dictionary slot holding a member (the store's
+    /// members, its uncheckpointed originals) at one pointer. Inside, optional instants and the last active date are
+    /// plain integers with a presence bit in `flags`, and fields few members use live in `rare`.
+    ///
+    /// Sendable because it is never mutated while shared: `MemberState` mutates a box only through `uniqueStorage()`,
+    /// which copies it unless `isKnownUniquelyReferenced` holds, the same discipline that makes `Array` Sendable.
+    /// No other code holds a reference to it.
+    ///
+    /// Its stored properties skip the runtime's dynamic exclusivity checks (`@exclusivity(unchecked)`): every access
+    /// goes through a `MemberState` value that the compiler checks statically, and a box reached through a shared value
+    /// is only read, so two overlapping accesses to one box's property would need two overlapping accesses to one
+    /// `MemberState`, which does not compile.
+    final class Storage: @unchecked Sendable {
+        @exclusivity(unchecked) var id: String
+        /// Tier, locale and zone together, interned: members share a handful of combinations. Nil when all are nil.
+        @exclusivity(unchecked) var profile: SharedValue<Profile>?
+        /// Milliseconds since the epoch; meaningful when `flags` has `.enrolledAt`.
+        @exclusivity(unchecked) var enrolledAt: Int64 = 0
+        /// Milliseconds since the epoch; meaningful when `flags` has `.lastActivity`.
+        @exclusivity(unchecked) var lastActivity: Int64 = 0
+        /// Milliseconds since the epoch.
+        @exclusivity(unchecked) var horizon: Int64
+        /// Milliseconds since the epoch; meaningful when `flags` has `.nextDue`.
+        @exclusivity(unchecked) var nextDue: Int64 = 0
+        /// Days since 1970-01-01; meaningful when `flags` has `.lastActiveDate`.
+        @exclusivity(unchecked) var lastActiveDay: Int64 = 0
+        @exclusivity(unchecked) var activityStreakDays: Int = 0
+        @exclusivity(unchecked) var orderCount: Int = 0
+        @exclusivity(unchecked) var lifetimeSpendMicros: Int64 = 0
+        /// `Birthday.packed`; meaningful when `flags` has `.birthday` (a birthday that does not pack is in `rare`).
+        @exclusivity(unchecked) var packedBirthday: UInt64 = 0
+        @exclusivity(unchecked) var periodSpend = PeriodSpend()
+        /// `MemberState.packTags`; the tags are in `rare` when they do not pack.
+        @exclusivity(unchecked) var packedTags = ""
+        @exclusivity(unchecked) var points = PointsLedger()
+        @exclusivity(unchecked) var occurrences = OccurrenceLog()
+        @exclusivity(unchecked) var rare: RareBox?
+        // Small fields last, where they share the duplicate memory's trailing padding.
+        @exclusivity(unchecked) var recentEvents = DuplicateMemory()
+        @exclusivity(unchecked) var consents = Consents()
+        @exclusivity(unchecked) var flags = Flags()
+
+        init(id: String, horizon: Int64) {
+            self.id = id
+            self.horizon = horizon
+        }
+
+        /// A new box with the same fields (arrays and the rare box are shared until changed: they copy on write too).
+        func copy() -> Storage {
+            let other = Storage(id: id, horizon: horizon)
+            other.profile = profile
+            other.enrolledAt = enrolledAt
+            other.lastActivity = lastActivity
+            other.nextDue = nextDue
+            other.lastActiveDay = lastActiveDay
+            other.activityStreakDays = activityStreakDays
+            other.orderCount = orderCount
+            other.lifetimeSpendMicros = lifetimeSpendMicros
+            other.packedBirthday = packedBirthday
+            other.periodSpend = periodSpend
+            other.packedTags = packedTags
+            other.points = points
+            other.occurrences = occurrences
+            other.rare = rare
+            other.recentEvents = recentEvents
+            other.consents = consents
+            other.flags = flags
+            return other
+        }
+
+        var tier: String? {
+            get { profile?.value.tier }
+            set { changeProfile { $0.tier = newValue } }
+        }
+
+        var locale: String? {
+            get { profile?.value.locale }
+            set { changeProfile { $0.locale = newValue } }
+        }
+
+        var timeZone: Zone? {
+            get { profile?.value.zone?.value }
+            set { changeProfile { $0.zone = newValue.map(SharedValues.zone) } }
+        }
+
+        /// The member's zone box (zones are interned without a cap, so equal zones are the same box).
+        var sharedTimeZone: SharedValue<Zone>? { profile?.value.zone }
+
+        private func changeProfile(_ change: (inout Profile) -> Void) {
+            var value = profile?.value ?? Profile()
+            change(&value)
+            profile = value == Profile() ? nil : SharedValues.profile(value)
+        }
+
+        func instant(_ millis: Int64, _ flag: Flags) -> Instant? {
+            flags.contains(flag) ? Instant(epochMillis: millis) : nil
+        }
+
+        func setInstant(_ value: Instant?, _ field: ReferenceWritableKeyPath<Storage, Int64>, _ flag: Flags) {
+            self[keyPath: field] = value?.epochMillis ?? 0
+            flags.set(flag, value != nil)
+        }
+
+        var birthday: Birthday? {
+            get {
+                if flags.contains(.birthday) { return Birthday(packed: packedBirthday) }
+                return rare?.fields.unpackableBirthday
+            }
+            set {
+                if let newValue, let packed = newValue.packed {
+                    packedBirthday = packed
+                    flags.insert(.birthday)
+                    if rare?.fields.unpackableBirthday != nil { modifyRare { $0.unpackableBirthday = nil } }
+                } else {
+                    packedBirthday = 0
+                    flags.remove(.birthday)
+                    if newValue != nil || rare?.fields.unpackableBirthday != nil { modifyRare { $0.unpackableBirthday = newValue } }
+                }
+            }
+        }
+
+        var tags: [String] {
+            get {
+                if let tags = rare?.fields.unpackableTags { return tags }
+                return MemberState.unpackTags(packedTags)
+            }
+            set {
+                if let packed = MemberState.packTags(newValue) {
+                    packedTags = packed
+                    if rare?.fields.unpackableTags != nil { modifyRare { $0.unpackableTags = nil } }
+                } else {
+                    packedTags = ""
+                    modifyRare { $0.unpackableTags = newValue }
+                }
+            }
+        }
+
+        /// Moves the rare fields out for a change (leaving no box); `putRare` puts them back.
+        ///
+        /// When this box held the only reference to the rare box, the fields' arrays move out unshared, so changing
+        /// them does not copy them.
+        func takeRare() -> RareFields {
+            guard let box = rare else { return RareFields() }
+            rare = nil
+            return box.fields
+        }
+
+        /// Stores changed rare fields, dropping the box when they are all at their defaults.
+        func putRare(_ fields: RareFields) {
+            rare = fields.isEmpty ? nil : RareBox(fields)
+        }
+
+        func modifyRare(_ change: (inout RareFields) -> Void) {
+            var fields = takeRare()
+            change(&fields)
+            putRare(fields)
+        }
+
+        func hasEqualFields(_ other: Storage) -> Bool {
+            id == other.id && tier == other.tier && locale == other.locale && timeZone == other.timeZone
+                && enrolledAt == other.enrolledAt && lastActivity == other.lastActivity && horizon == other.horizon
+                && nextDue == other.nextDue && lastActiveDay == other.lastActiveDay
+                && activityStreakDays == other.activityStreakDays && orderCount == other.orderCount
+                && lifetimeSpendMicros == other.lifetimeSpendMicros && packedBirthday == other.packedBirthday
+                && periodSpend == other.periodSpend && packedTags == other.packedTags && points == other.points
+                && occurrences == other.occurrences && recentEvents == other.recentEvents && consents == other.consents
+                && flags == other.flags && (rare?.fields ?? RareFields()) == (other.rare?.fields ?? RareFields())
+        }
+
+        func hashFields(into hasher: inout Hasher) {
+            hasher.combine(id)
+            hasher.combine(horizon)
+            hasher.combine(nextDue)
+            hasher.combine(flags.rawValue)
+            hasher.combine(recentEvents)
+            hasher.combine(occurrences)
+            hasher.combine(points)
+        }
+    }
+
+    /// A member's tier, locale and time zone: few distinct combinations, so members share them (see `SharedValues`).
+    struct Profile: Sendable, Hashable {
+        var tier: String?
+        var locale: String?
+        /// Interned without a cap, so comparing boxes compares zones.
+        var zone: SharedValue<Zone>?
+
+        static func == (lhs: Profile, rhs: Profile) -> Bool {
+            lhs.tier == rhs.tier && lhs.locale == rhs.locale && lhs.zone === rhs.zone
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(tier)
+            hasher.combine(locale)
+            hasher.combine(zone.map(ObjectIdentifier.init))
+        }
+    }
+
+    /// Which of the storage's optional fields are present.
+    struct Flags: OptionSet, Sendable, Hashable {
+        let rawValue: UInt8
+        static let enrolledAt = Flags(rawValue: 1)
+        static let lastActivity = Flags(rawValue: 2)
+        static let nextDue = Flags(rawValue: 4)
+        static let lastActiveDate = Flags(rawValue: 8)
+        static let birthday = Flags(rawValue: 16)
+
+        mutating func set(_ flag: Flags, _ present: Bool) {
+            if present { insert(flag) } else { remove(flag) }
+        }
+    }
+
+    /// Fields most members leave at their defaults: a member pays one pointer for all of them until one is set.
+    struct RareFields: Sendable, Hashable {
+        var homeStore: String?
+        var couponsRedeemed = 0
+        var heldNotifications: [HeldNotification] = []
+        var recurringLast: [String: LocalDate] = [:]
+        var notificationsSent: [SentNotification] = []
+        /// A birthday outside `Birthday.packed`'s range (never from a parsed event; kept so no value is lost).
+        var unpackableBirthday: Birthday?
+        /// Tags with a U+001F in one of them, which `packTags` cannot join.
+        var unpackableTags: [String]?
+
+        var isEmpty: Bool { self == RareFields() }
+    }
+
+    /// The rare fields' box; never changed after creation (a change makes a new box), so sharing it is safe.
+    final class RareBox: Sendable {
+        let fields: RareFields
+
+        init(_ fields: RareFields) { self.fields = fields }
+    }
+}
+
+extension MemberState {
+    static let tagSeparator: UInt8 = 0x1F
+
+    /// The tags as one string, each preceded by U+001F (unit separator); nil when a tag contains that character.
+    ///
+    /// A member's few short tags then fit in a string's 15 inline bytes, where an array costs an allocation.
+    static func packTags(_ tags: [String]) -> String? {
+        var packed = ""
+        for tag in tags {
+            guard !tag.utf8.contains(tagSeparator) else { return nil }
+            packed.append("\u{1F}")
+            packed.append(tag)
+        }
+        return packed
+    }
+
+    /// The tags `packTags` joined into `packed`.
+    static func unpackTags(_ packed: String) -> [String] {
+        guard !packed.isEmpty else { return [] }
+        return packed.utf8.split(separator: tagSeparator, omittingEmptySubsequences: false).dropFirst().map {
+            String(decoding: $0, as: UTF8.self)
+        }
+    }
+}
+
+extension MemberState: CustomReflectable {
+    /// Every member field by name, as the public properties read it (the codec tests compare these names with the
+    /// codec's fields, so a field without an encoding fails a test).
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                ("id", id as Any), ("enrolledAt", enrolledAt as Any), ("tier", tier as Any), ("birthday", birthday as Any),
+                ("timeZone", timeZone as Any), ("locale", locale as Any), ("homeStore", homeStore as Any), ("tags", tags),
+                ("consents", consents), ("lastActivity", lastActivity as Any), ("activityStreakDays", activityStreakDays),
+                ("lastActiveDate", lastActiveDate as Any), ("orderCount", orderCount), ("lifetimeSpend", lifetimeSpend),
+                ("periodSpend", periodSpend), ("points", points), ("couponsRedeemed", couponsRedeemed),
+                ("recentEvents", recentEvents), ("occurrences", occurrences), ("heldNotifications", heldNotifications),
+                ("recurringLast", recurringLast), ("notificationsSent", notificationsSent), ("horizon", horizon),
+                ("nextDue", nextDue as Any),
+            ],
+            displayStyle: .struct)
+    }
+
+    /// The stored properties of the boxes, each with the member fields it holds (bookkeeping holds none).
+    ///
+    /// `MemberStateStorageTests` checks this against the boxes' actual stored properties, so a new stored property
+    /// must be named here, and then in `customMirror`, and then in the codec.
+    static let storedFieldOwners: [String: [String]] = [
+        "id": ["id"], "profile": ["tier", "locale", "timeZone"], "enrolledAt": ["enrolledAt"],
+        "lastActivity": ["lastActivity"], "horizon": ["horizon"], "nextDue": ["nextDue"], "lastActiveDay": ["lastActiveDate"],
+        "activityStreakDays": ["activityStreakDays"], "orderCount": ["orderCount"], "lifetimeSpendMicros": ["lifetimeSpend"],
+        "packedBirthday": ["birthday"], "periodSpend": ["periodSpend"], "packedTags": ["tags"], "points": ["points"],
+        "occurrences": ["occurrences"], "rare": [], "recentEvents": ["recentEvents"], "consents": ["consents"], "flags": [],
+        "homeStore": ["homeStore"], "couponsRedeemed": ["couponsRedeemed"], "heldNotifications": ["heldNotifications"],
+        "recurringLast": ["recurringLast"], "notificationsSent": ["notificationsSent"], "unpackableBirthday": ["birthday"], "unpackableTags": ["tags"],
+    ]
+}
