@@ -37,6 +37,7 @@ extension WorkerLoop {
         lastCommit = .now
         worker.statistics.update {
             $0.commits += 1
+            $0.consumedAtLastCommit = $0.consumed
             $0.changelogRecords += changelogRecords
         }
     }

@@ -13,6 +13,8 @@ public final class WorkerStatistics: Sendable {
         public var produced: [OutputRole: Int] = [:]
         /// Commits: transactions committed (exactly_once) or offset commits after delivery (at_least_once).
         public var commits = 0
+        /// `consumed` as it was at the last commit: every record counted there has its offset committed.
+        public var consumedAtLastCommit = 0
         /// Times the effective plan set changed while running, and plan versions rejected as invalid.
         public var planReloads = 0
         public var planRejections = 0
