@@ -277,8 +277,8 @@ public struct OccurrenceLog: Sendable, Hashable {
 
     /// Like `contains(planID:occurrence:)`, spelling the name out only when the plan has entries at all.
     public func contains(planID: String, name: Occurrence.Name) -> Bool {
-        guard log.contains(where: { $0.planID == planID }) else { return false }
-        return contains(planID: planID, occurrence: name.description)
+        guard let first = log.firstIndex(where: { $0.planID.isSameText(as: planID) }) else { return false }
+        return log[first...].contains { $0.planID.isSameText(as: planID) && name.isSpelled(by: $0.occurrence) }
     }
 
     public mutating func record(_ entry: HandledOccurrence) {

@@ -28,27 +28,30 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Appends the RFC 3339 UTC form to `bytes` without building intermediate strings (jobs carry several).
-    ///
-    /// Years 0–9999 are formatted in a stack buffer and appended in one go; others (never seen in practice) go
-    /// through `String`.
     public func appendRFC3339(to bytes: inout [UInt8]) {
+        withRFC3339 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the RFC 3339 UTC form's bytes.
+    ///
+    /// Years 0–9999 are formatted in a stack buffer (jobs carry several instants and occurrence names hold one);
+    /// others, never seen in practice, go through `String`.
+    public func withRFC3339<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         let seconds = epochMillis.floorDiv(1000)
         let millis = Int(epochMillis - seconds * 1000)
         let days = seconds.floorDiv(86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let date = LocalDate(daysSinceEpoch: days)
         guard 0..<10000 ~= date.year else {
-            // Beyond four digits (never seen in practice): the year as `String` writes it, then the rest as usual.
+            // Beyond four digits: the year as `String` writes it, then the rest as for a year that has four.
             let sameTimeIn2000 = LocalDate(year: 2000, month: date.month, day: date.day).daysSinceEpoch * 86_400 + Int64(secondOfDay)
-            var tail: [UInt8] = []
-            Instant(epochMillis: sameTimeIn2000 * 1000 + Int64(millis)).appendRFC3339(to: &tail)
-            bytes.append(contentsOf: String(date.year).utf8)
-            bytes.append(contentsOf: tail[4...])
-            return
+            var text = Array(String(date.year).utf8)
+            Instant(epochMillis: sameTimeIn2000 * 1000 + Int64(millis)).withRFC3339 { text += $0[4...] }
+            return text.withUnsafeBytes(body)
         }
         // "YYYY-MM-DDTHH:MM:SS.mmmZ"
         var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        let count = withUnsafeMutableBytes(of: &text) { out -> Int in
+        return withUnsafeMutableBytes(of: &text) { out in
             func put(_ value: Int, at offset: Int, width: Int) {
                 var rest = value
                 for position in stride(from: offset + width - 1, through: offset, by: -1) {
@@ -69,14 +72,13 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
             put(secondOfDay % 60, at: 17, width: 2)
             guard millis != 0 else {
                 out[19] = UInt8(ascii: "Z")
-                return 20
+                return body(UnsafeRawBufferPointer(rebasing: out[..<20]))
             }
             out[19] = UInt8(ascii: ".")
             put(millis, at: 20, width: 3)
             out[23] = UInt8(ascii: "Z")
-            return 24
+            return body(UnsafeRawBufferPointer(out))
         }
-        withUnsafeBytes(of: &text) { bytes.append(contentsOf: $0[..<count]) }
     }
 
     /// Parses an RFC 3339 date-time with any offset (`Z`, `+08:00`, `-05:00`) and optional fraction.

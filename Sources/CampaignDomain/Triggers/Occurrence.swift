@@ -36,6 +36,45 @@ public struct Occurrence: Sendable, Hashable {
             case .text(let text): text
             }
         }
+
+        /// Whether `text` spells this name (`description == text`), without building the name.
+        ///
+        /// Checking the occurrence log runs for every candidate occurrence of every time plan, so it compares bytes
+        /// formatted on the stack instead of allocating a string each time.
+        public func isSpelled(by text: String) -> Bool {
+            var text = text
+            return text.withUTF8 { utf8 in withSpelling { utf8.elementsEqual($0) } }
+        }
+
+        /// Calls `body` with the bytes of `description`.
+        func withSpelling<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+            switch self {
+            case .instantDays(let instant, let days) where days >= 0:
+                return instant.withRFC3339 { time in
+                    withUnsafeTemporaryAllocation(byteCount: time.count + 24, alignment: 1) { buffer in
+                        buffer.copyMemory(from: time)
+                        var end = time.count
+                        buffer[end] = UInt8(ascii: "/")
+                        end += 1
+                        var digits = 1, rest = days
+                        while rest >= 10 { rest /= 10; digits += 1 }
+                        rest = days
+                        for position in stride(from: end + digits - 1, through: end, by: -1) {
+                            buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                            rest /= 10
+                        }
+                        end += digits
+                        buffer[end] = UInt8(ascii: "d")
+                        return body(UnsafeRawBufferPointer(rebasing: buffer[..<(end + 1)]))
+                    }
+                }
+            case .text(var text):
+                return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+            default:
+                var text = description
+                return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+            }
+        }
     }
 
     /// Facts about the occurrence that notifications can show.
