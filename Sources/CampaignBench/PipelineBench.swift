@@ -15,6 +15,9 @@ enum PipelineBench {
         var exactlyOncePerSecond: Double
         var ratio: Double { workerPerSecond / baselinePerSecond }
         var exactlyOnceRatio: Double { exactlyOncePerSecond / baselinePerSecond }
+        /// Every run, to show the spread behind the medians.
+        var workerRuns: [Double]
+        var exactlyOnceRuns: [Double]
     }
 
     static let silent: KafkaLogHandler = { _, _, _ in }
@@ -32,7 +35,7 @@ enum PipelineBench {
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         return Result(
             events: inputs.count, workerPerSecond: median(worker), baselinePerSecond: median(baseline),
-            exactlyOncePerSecond: median(exactlyOnce))
+            exactlyOncePerSecond: median(exactlyOnce), workerRuns: worker, exactlyOnceRuns: exactlyOnce)
     }
 
     /// A cluster with the input topic filled with `inputs`.
