@@ -21,6 +21,9 @@ enum PipelineBench {
     }
 
     static let silent: KafkaLogHandler = { _, _, _ in }
+    /// Input, output and changelog partitions. The mock cluster keeps only about the last 5 MB of a partition, so
+    /// many partitions let the input be large enough for the baseline to run for a measurable time.
+    static let partitions = 16
 
     /// Each figure is the median of `rounds` runs, taken in turn (baseline, at_least_once, exactly_once) so that
     /// a slow moment of the shared machine does not land on one side only.
@@ -42,8 +45,8 @@ enum PipelineBench {
     static func cluster(with inputs: [[UInt8]], outputs: [String]) throws -> MockKafkaCluster {
         let cluster = try MockKafkaCluster(brokers: 1, logHandler: silent)
         cluster.setGroupInitialRebalanceDelay(.milliseconds(50))
-        try cluster.createTopic("member-activity", partitions: 4)
-        for topic in outputs { try cluster.createTopic(topic, partitions: 4) }
+        try cluster.createTopic("member-activity", partitions: partitions)
+        for topic in outputs { try cluster.createTopic(topic, partitions: partitions) }
         let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers, "linger.ms": "20"], logHandler: silent)
         for bytes in inputs {
             let subject = (try? JSONParser.parse(bytes))?.objectValue?["subject"]?.stringValue ?? ""
@@ -58,6 +61,8 @@ enum PipelineBench {
         let properties = ["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
         let consumer = try KafkaConsumer(properties: properties.merging(["group.id": "baseline"]) { $1 }, topics: ["member-activity"], logHandler: silent)
         let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logHandler: silent)
+        // As the worker does at start: the first flush would otherwise wait for the topic's metadata.
+        try producer.loadMetadata(topics: ["echo"], timeout: .seconds(10))
         var consumed = 0
         var pending: [TopicPartition: Int64] = [:]
         var lastCommit = ContinuousClock.now
@@ -93,7 +98,7 @@ enum PipelineBench {
         config.kafka = ["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
         config.groupID = "bench-worker"
         // The mock cluster has no CreateTopics API, so the worker's changelog is made here.
-        try cluster.createTopic(config.changelogTopic, partitions: 4)
+        try cluster.createTopic(config.changelogTopic, partitions: partitions)
         config.programme.maxLateness = nil
         let clock = VirtualClock(start: BenchWorkload.start, rate: 1)
         let worker = Worker(config: config, plans: plans, clock: clock, logger: Logger(minimumLevel: .error))

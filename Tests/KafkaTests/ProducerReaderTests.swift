@@ -3,6 +3,24 @@ import Testing
 
 @Suite("Producer and reader")
 struct ProducerReaderTests {
+    @Test("metadata loaded ahead for existing topics, and an unreachable cluster named in the error", .timeLimit(.minutes(1)))
+    func loadsMetadataAhead() async throws {
+        try await blocking {
+            let cluster = try makeCluster()
+            let topics = [uniqueName("ahead-a"), uniqueName("ahead-b")]
+            for topic in topics { try cluster.createTopic(topic, partitions: 2) }
+            let producer = try KafkaProducer(properties: clientProperties(cluster), logHandler: quietLog)
+            try producer.loadMetadata(topics: topics, timeout: .seconds(10))
+            for topic in topics { try producer.send(ProducerRecord(topic: topic, key: Array("k".utf8), value: Array("v".utf8))) }
+            try producer.flush(timeout: .seconds(10))
+            #expect(producer.deliveredCount == 2)
+
+            let nowhere = try KafkaProducer(properties: ["bootstrap.servers": "127.0.0.1:1"], logHandler: quietLog)
+            let error = #expect(throws: KafkaError.self) { try nowhere.loadMetadata(topics: ["orders"], timeout: .milliseconds(300)) }
+            #expect(error?.description.contains("orders") == true)
+        }
+    }
+
     @Test("records round-trip with keys, headers and explicit partitions", .timeLimit(.minutes(1)))
     func roundTrip() async throws {
         try await blocking {

@@ -67,6 +67,14 @@ final class WorkerLoop {
             // Fences any earlier producer with this transactional.id and aborts its open transaction.
             try producer.initTransactions(timeout: .seconds(60))
         }
+        // Every topic this worker writes to, known before the first commit has to wait for it.
+        let outputs = OutputRole.allCases.compactMap { config.topics.topic(for: $0) } + [config.changelogTopic]
+        do {
+            try producer.loadMetadata(topics: outputs, timeout: .seconds(10))
+        } catch {
+            // Not fatal: sending learns the same, only later.
+            worker.logger.warning("producer.metadata_failed", [("error", .string(error.description))])
+        }
         var consumerProperties = config.kafka
         consumerProperties["group.id"] = config.groupID
         if let instanceID = config.instanceID { consumerProperties["group.instance.id"] = instanceID }
