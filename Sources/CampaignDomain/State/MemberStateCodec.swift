@@ -254,17 +254,23 @@ public enum MemberStateCodec {
             // Plan ids repeat across entries, so each entry refers to a table of distinct plan ids.
             guard !m.occurrences.isEmpty else { return false }
             let entries = m.occurrences.entries
+            // A member has entries of a few plans: a linear search beats hashing every plan id into a dictionary.
             var planIDs: [String] = []
-            var index: [String: Int] = [:]
-            for entry in entries where index[entry.planID] == nil {
-                index[entry.planID] = planIDs.count
-                planIDs.append(entry.planID)
+            var planOfEntry: [Int] = []
+            planOfEntry.reserveCapacity(entries.count)
+            for entry in entries {
+                if let known = planIDs.firstIndex(where: { $0.isSameText(as: entry.planID) }) {
+                    planOfEntry.append(known)
+                } else {
+                    planOfEntry.append(planIDs.count)
+                    planIDs.append(entry.planID)
+                }
             }
             w.varint(UInt64(planIDs.count))
             for id in planIDs { w.string(id) }
             w.varint(UInt64(entries.count))
-            for entry in entries {
-                w.varint(UInt64(index[entry.planID] ?? 0))
+            for (entry, plan) in zip(entries, planOfEntry) {
+                w.varint(UInt64(plan))
                 w.string(entry.occurrence)
                 w.instant(entry.firedAt)
                 w.bytes.append(entry.counted ? 1 : 0)
