@@ -69,8 +69,11 @@ public final class KafkaProducer: Sendable {
     ///
     /// Without this the first flush or transaction commit after start waits for a metadata round per new topic
     /// (about 0.8 s on librdkafka's mock cluster), which shows as a stall after every start and client restart.
+    /// `timeout` bounds the whole call; the first failure ends it (an unreachable cluster fails every topic alike).
     public func loadMetadata(topics: [String], timeout: Duration) throws(KafkaError) {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
         for topic in topics {
+            let remaining = max(deadline - ContinuousClock.now, .milliseconds(1))
             // Ownership: the topic handle is ours until rd_kafka_topic_destroy; the metadata result until
             // rd_kafka_metadata_destroy. The client keeps what it learned in its own cache.
             guard let handle = rd_kafka_topic_new(client.handle, topic, nil) else {
@@ -78,7 +81,7 @@ public final class KafkaProducer: Sendable {
             }
             defer { rd_kafka_topic_destroy(handle) }
             var metadata: UnsafePointer<rd_kafka_metadata>?
-            let err = rd_kafka_metadata(client.handle, 0, handle, &metadata, timeout.kafkaMilliseconds)
+            let err = rd_kafka_metadata(client.handle, 0, handle, &metadata, remaining.kafkaMilliseconds)
             if let metadata { rd_kafka_metadata_destroy(metadata) }
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw KafkaError(operation: "load metadata of topic \(topic)", error: err)

@@ -70,7 +70,7 @@ final class WorkerLoop {
         // Every topic this worker writes to, known before the first commit has to wait for it.
         let outputs = OutputRole.allCases.compactMap { config.topics.topic(for: $0) } + [config.changelogTopic]
         do {
-            try producer.loadMetadata(topics: outputs, timeout: .seconds(10))
+            try producer.loadMetadata(topics: outputs, timeout: .seconds(5))
         } catch {
             // Not fatal: sending learns the same, only later.
             worker.logger.warning("producer.metadata_failed", [("error", .string(error.description))])
