@@ -37,19 +37,7 @@ public struct JSONWriter: Sendable {
     public mutating func int(_ value: Int) {
         separate()
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
-        }
+        withDecimalDigits(of: value.magnitude) { bytes.append(contentsOf: $0) }
     }
     /// Writes an already-valid JSON number text (e.g. from `JSONValue.number`).
     public mutating func rawNumber(_ text: String) { separate(); bytes.append(contentsOf: text.utf8) }
@@ -83,7 +71,7 @@ public struct JSONWriter: Sendable {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { utf8 in
-            assert(!utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }, "field names need no escaping")
+            assert(!utf8.contains(where: Self.needsEscaping), "field names need no escaping")
             bytes.append(contentsOf: utf8)
         }
         bytes.append(UInt8(ascii: "\""))
@@ -91,36 +79,28 @@ public struct JSONWriter: Sendable {
         hasValue = false
     }
 
-    public mutating func field(_ name: StaticString, _ value: String) { field(name); string(value) }
-    public mutating func field(_ name: StaticString, _ value: Int) { field(name); int(value) }
-    public mutating func field(_ name: StaticString, _ value: String?) {
-        field(name)
-        if let value { string(value) } else { null() }
-    }
     /// Writes an instant as an RFC 3339 UTC string.
-    public mutating func field(_ name: StaticString, _ instant: Instant) {
-        field(name)
+    public mutating func instant(_ value: Instant) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        instant.appendRFC3339(to: &bytes)
+        value.appendRFC3339(to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
+
+    /// Writes the string, or `null` when there is none.
+    public mutating func string(orNull value: String?) {
+        if let value { string(value) } else { null() }
+    }
+
+    public mutating func field(_ name: StaticString, _ value: String) { field(name); string(value) }
+    public mutating func field(_ name: StaticString, _ value: Int) { field(name); int(value) }
+    public mutating func field(_ name: StaticString, _ value: String?) { field(name); string(orNull: value) }
+    public mutating func field(_ name: StaticString, _ value: Instant) { field(name); instant(value) }
 
     public mutating func member(_ name: String, _ value: String) { key(name); string(value) }
     public mutating func member(_ name: String, _ value: Int) { key(name); int(value) }
-    /// Writes an instant as an RFC 3339 UTC string.
-    public mutating func member(_ name: String, _ instant: Instant) {
-        key(name)
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        instant.appendRFC3339(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    public mutating func member(_ name: String, _ value: String?) {
-        key(name)
-        if let value { string(value) } else { null() }
-    }
+    public mutating func member(_ name: String, _ value: String?) { key(name); string(orNull: value) }
+    public mutating func member(_ name: String, _ value: Instant) { key(name); instant(value) }
 
     private mutating func separate() {
         guard depth > 0 else { return }
@@ -153,12 +133,17 @@ public struct JSONWriter: Sendable {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Bytes a JSON string cannot hold as they are: control characters, `"`, `\` (and DEL, escaped for safety).
+    private static func needsEscaping(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F
+    }
+
     private mutating func appendQuoted(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
         // Most strings (ids, templates, names) need no escaping: copy them in one go.
         var text = string
         let copied = text.withUTF8 { utf8 in
-            for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return false }
+            if utf8.contains(where: Self.needsEscaping) { return false }
             bytes.append(contentsOf: utf8)
             return true
         }

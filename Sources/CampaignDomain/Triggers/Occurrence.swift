@@ -51,21 +51,15 @@ public struct Occurrence: Sendable, Hashable {
             switch self {
             case .instantDays(let instant, let days) where days >= 0:
                 return instant.withRFC3339 { time in
-                    withUnsafeTemporaryAllocation(byteCount: time.count + 24, alignment: 1) { buffer in
-                        buffer.copyMemory(from: time)
-                        var end = time.count
-                        buffer[end] = UInt8(ascii: "/")
-                        end += 1
-                        var digits = 1, rest = days
-                        while rest >= 10 { rest /= 10; digits += 1 }
-                        rest = days
-                        for position in stride(from: end + digits - 1, through: end, by: -1) {
-                            buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-                            rest /= 10
+                    withDecimalDigits(of: UInt(days)) { digits in
+                        // "<instant>/<days>d"
+                        withUnsafeTemporaryAllocation(byteCount: time.count + digits.count + 2, alignment: 1) { buffer in
+                            buffer.copyMemory(from: time)
+                            buffer[time.count] = UInt8(ascii: "/")
+                            UnsafeMutableRawBufferPointer(rebasing: buffer[(time.count + 1)...]).copyMemory(from: digits)
+                            buffer[buffer.count - 1] = UInt8(ascii: "d")
+                            return body(UnsafeRawBufferPointer(buffer))
                         }
-                        end += digits
-                        buffer[end] = UInt8(ascii: "d")
-                        return body(UnsafeRawBufferPointer(rebasing: buffer[..<(end + 1)]))
                     }
                 }
             case .text(var text):
