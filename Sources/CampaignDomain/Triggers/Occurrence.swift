@@ -94,11 +94,14 @@ extension Trigger {
         for member: MemberState, zone: Zone, notBefore: Instant, isHandled: (Occurrence.Name) -> Bool
     ) -> Occurrence? {
         var best: Occurrence?
-        func consider(_ candidate: Occurrence) {
-            guard candidate.fireAt >= notBefore else { return }
-            if let current = best, current.fireAt <= candidate.fireAt { return }
-            guard !isHandled(candidate.name) else { return }
+        /// Takes `candidate` when it is the earliest acceptable so far; says whether it did.
+        @discardableResult
+        func consider(_ candidate: Occurrence) -> Bool {
+            guard candidate.fireAt >= notBefore else { return false }
+            if let current = best, current.fireAt <= candidate.fireAt { return false }
+            guard !isHandled(candidate.name) else { return false }
             best = candidate
+            return true
         }
         // Candidates are generated in firing order where the trigger allows, so the first one accepted is the answer.
         switch self {
@@ -107,24 +110,20 @@ extension Trigger {
             let year = zone.localDate(of: notBefore).year
             // The offset may move a birthday into the neighbouring year, so look one year either side.
             for birthdayYear in (year - 1)...(year + 2) {
-                consider(trigger.occurrence(birthday: birthday, year: birthdayYear, zone: zone))
-                if best != nil { break }
+                if consider(trigger.occurrence(birthday: birthday, year: birthdayYear, zone: zone)) { break }
             }
         case .dormancy(let trigger):
             guard let lastActivity = member.lastActivity else { return nil }
             // Ascending day counts fire in ascending order.
             for days in trigger.inactiveDays {
-                consider(trigger.occurrence(lastActivity: lastActivity, days: days, zone: zone))
-                if best != nil { break }
+                if consider(trigger.occurrence(lastActivity: lastActivity, days: days, zone: zone)) { break }
             }
         case .pointsExpiring(let trigger):
             for bucket in member.points.buckets {
                 guard let expiresAt = bucket.expiresAt else { continue }
                 // Within a bucket, descending day counts fire in ascending order; across buckets they interleave.
-                let found = best
                 for days in trigger.withinDays {
-                    consider(trigger.occurrence(expiresAt: expiresAt, days: days, zone: zone))
-                    if best != found { break }
+                    if consider(trigger.occurrence(expiresAt: expiresAt, days: days, zone: zone)) { break }
                 }
             }
         case .anniversary(let trigger):
@@ -135,8 +134,8 @@ extension Trigger {
             let candidates = trigger.years.map { $0.map { enrolled.year + $0 }.filter { $0 >= year - 1 }.prefix(3).map { $0 } }
                 ?? Array((year - 1)...(year + 1))
             for calendarYear in candidates {
-                if let occurrence = trigger.occurrence(enrolled: enrolled, year: calendarYear, zone: zone) { consider(occurrence) }
-                if best != nil { break }
+                guard let occurrence = trigger.occurrence(enrolled: enrolled, year: calendarYear, zone: zone) else { continue }
+                if consider(occurrence) { break }
             }
         case .enrolled(let trigger):
             guard let enrolledAt = member.enrolledAt else { return nil }
