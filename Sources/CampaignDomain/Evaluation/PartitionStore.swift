@@ -101,8 +101,9 @@ public struct PartitionStore: Sendable {
     ///
     /// An event moves the horizon forward and adds handled occurrences, which can only make a plan's next occurrence
     /// later, so the previous due time stays a safe (never later) bound for the others; when the bound is passed the
-    /// member is visited in full. Per event this looks at one or two plans instead of every time plan. Returns false,
-    /// changing nothing, when something is due now: the caller then visits the member in full.
+    /// member is visited in full. Per event this looks at one or two plans instead of every time plan. Returns false
+    /// when something is due now: the caller then visits the member in full, which starts by dropping expired points,
+    /// the only change made here by then.
     mutating func reschedule(
         _ member: inout MemberState, after before: MemberState, now: Instant, zone: Zone, engine: Engine
     ) -> Bool {
@@ -111,16 +112,16 @@ public struct PartitionStore: Sendable {
             if held <= now { return false }
             due = min(due ?? held, held)
         }
-        var tidied = member
-        tidy(&tidied, now: now, engine: engine)
-        for index in engine.timePlans.indices where engine.timePlans[index].trigger.scheduleDiffers(before, tidied) {
-            guard let occurrence = Self.next(for: engine.timePlans[index], member: tidied, zone: zone) else { continue }
+        // Expired buckets have no occurrences left to schedule; the rest of `tidy` comes after, as in a full visit.
+        member.points.dropExpired(at: now)
+        for index in engine.timePlans.indices where engine.timePlans[index].trigger.scheduleDiffers(before, member) {
+            guard let occurrence = Self.next(for: engine.timePlans[index], member: member, zone: zone) else { continue }
             if occurrence.fireAt <= now { return false }
             due = min(due ?? occurrence.fireAt, occurrence.fireAt)
         }
-        tidied.nextDue = due
-        if let due, due != before.nextDue { timers.push(due, tidied.id) }
-        member = tidied
+        tidy(&member, now: now, engine: engine)
+        member.nextDue = due
+        if let due, due != before.nextDue { timers.push(due, member.id) }
         return true
     }
 
