@@ -74,14 +74,3 @@ public struct JSONObject: Sendable, Hashable {
         }
     }
 }
-
-extension String {
-    /// `==` with the UTF-8 lengths compared first.
-    ///
-    /// Object keys are looked up linearly and almost always differ in length; Swift's `==` on two unequal strings
-    /// takes a slow comparison path, which showed up in every event's decoding.
-    @inline(__always)
-    func isSameText(as other: String) -> Bool {
-        utf8.count == other.utf8.count && self == other
-    }
-}

@@ -11,4 +11,13 @@ extension String {
         guard bits < 0x80 || text.utf8.elementsEqual(bytes) else { return nil }
         self = text
     }
+
+    /// `==` with the UTF-8 lengths compared first.
+    ///
+    /// Object keys are looked up linearly and almost always differ in length; Swift's `==` on two unequal strings
+    /// takes a slow comparison path, which showed up in every event's decoding.
+    @inline(__always)
+    func isSameText(as other: String) -> Bool {
+        utf8.count == other.utf8.count && self == other
+    }
 }
