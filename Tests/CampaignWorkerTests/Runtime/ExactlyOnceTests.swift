@@ -16,6 +16,14 @@ import Testing
     ]
     static let start = Instant.at("2026-03-01T00:00:00Z")
 
+    /// A worker on one partition that has applied m-1's enrolment (birthday tomorrow) and committed it.
+    static func workerWithOneMemberCommitted(events: inout EventFactory) throws -> WorkerHarness {
+        let harness = try WorkerHarness(plans: plans, start: start, partitions: 1)
+        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
+        try harness.waitUntil("a commit", timeout: 20) { harness.worker.statistics.snapshot.commits >= 1 }
+        return harness
+    }
+
     /// Mock request-error injection: Kafka API keys and error codes (rd_kafka_resp_err_t).
     enum API {
         static let endTxn: Int16 = 26
@@ -104,9 +112,7 @@ import Testing
 
     @Test func abortableTransactionErrorRollsBackRewindsAndRedoes() throws {
         var events = EventFactory()
-        let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1)
-        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
-        try harness.waitUntil("a commit", timeout: 20) { harness.worker.statistics.snapshot.commits >= 1 }
+        let harness = try Self.workerWithOneMemberCommitted(events: &events)
         // The group generation moved on (a rebalance): the next transaction's offsets are refused and it must abort.
         harness.cluster.pushRequestErrors(apiKey: API.txnOffsetCommit, errors: [Code.illegalGeneration])
         try harness.produce([events.event("member.activity", "m-1", at: "2026-03-01T09:00:00+08:00")])
@@ -122,9 +128,7 @@ import Testing
 
     @Test func retriableCommitErrorsAreRetriedWithoutLosingTheBatch() throws {
         var events = EventFactory()
-        let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1)
-        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
-        try harness.waitUntil("a commit", timeout: 20) { harness.worker.statistics.snapshot.commits >= 1 }
+        let harness = try Self.workerWithOneMemberCommitted(events: &events)
         harness.cluster.pushRequestErrors(
             apiKey: API.endTxn, errors: [Code.coordinatorNotAvailable, Code.coordinatorNotAvailable, Code.coordinatorNotAvailable])
         harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))
@@ -139,9 +143,7 @@ import Testing
 
     @Test func fencedProducerRecreatesTheClientPairAndCarriesOn() throws {
         var events = EventFactory()
-        let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1)
-        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
-        try harness.waitUntil("a commit", timeout: 20) { harness.worker.statistics.snapshot.commits >= 1 }
+        let harness = try Self.workerWithOneMemberCommitted(events: &events)
         // Another producer took over this transactional.id: a fatal error for this one.
         harness.cluster.pushRequestErrors(apiKey: API.endTxn, errors: [Code.producerFenced])
         try harness.produce([events.event("member.activity", "m-1", at: "2026-03-01T09:00:00+08:00")])

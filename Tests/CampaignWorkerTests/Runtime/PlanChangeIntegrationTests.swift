@@ -7,6 +7,17 @@ import Testing
 
 /// Plans changed while the worker runs, through the plan directory and through the plans topic.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct PlanChangeIntegrationTests {
+    /// m-1 (birthday Mar 5) and m-2 (Mar 10) enrol; the clock moves to Mar 5 and m-1's coupon is produced.
+    static func enrolTwoMembersAndFireTheFirstBirthday(_ harness: WorkerHarness, events: inout EventFactory) throws {
+        try harness.produce([
+            events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-05"),
+            events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-10"),
+        ])
+        try harness.waitForConsumed(2)
+        harness.clock.set(Instant.at("2026-03-05T02:00:00Z"))
+        try harness.waitForProduced(.couponJobs, atLeast: 1)
+    }
+
     static func birthday(version: Int, template: String, status: String = "active", at: String = "09:00") -> String {
         #"{"id":"birthday","version":\#(version),"status":"\#(status)","trigger":{"type":"birthday","at":"\#(at)"},"actions":[{"type":"coupon","template":"\#(template)","validDays":30}]}"#
     }
@@ -26,13 +37,7 @@ import Testing
             config.plansReloadIntervalMillis = 20
         }
         #expect(harness.worker.statistics.snapshot.activePlans == ["birthday@1"])
-        try harness.produce([
-            events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-05"),
-            events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-10"),
-        ])
-        try harness.waitForConsumed(2)
-        harness.clock.set(Instant.at("2026-03-05T02:00:00Z"))
-        try harness.waitForProduced(.couponJobs, atLeast: 1)
+        try Self.enrolTwoMembersAndFireTheFirstBirthday(harness, events: &events)
 
         // Version 2 changes the template; the occurrence that already fired does not fire again.
         try Self.birthday(version: 2, template: "BDAY-20").write(toFile: directory + "/birthday.json", atomically: true, encoding: .utf8)
@@ -58,13 +63,7 @@ import Testing
         // A second plan firing at the same times shows when the worker has evaluated each birthday.
         try harness.publishPlan(id: "sentinel", json: #"{"id":"sentinel","trigger":{"type":"birthday","at":"09:00"},"actions":[{"type":"notify","channels":["sms"],"template":"s"}]}"#)
         try harness.waitUntil("the topic plans run", timeout: 10) { harness.worker.statistics.snapshot.activePlans == ["birthday@1", "sentinel@1"] }
-        try harness.produce([
-            events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-05"),
-            events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-10"),
-        ])
-        try harness.waitForConsumed(2)
-        harness.clock.set(Instant.at("2026-03-05T02:00:00Z"))
-        try harness.waitForProduced(.couponJobs, atLeast: 1)
+        try Self.enrolTwoMembersAndFireTheFirstBirthday(harness, events: &events)
         // A record whose key differs from the plan id is rejected; a tombstone deletes the plan.
         try harness.publishPlan(id: "other", json: Self.birthday(version: 2, template: "X"))
         try harness.publishPlan(id: "birthday", json: nil)
