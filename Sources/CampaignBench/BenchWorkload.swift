@@ -69,6 +69,27 @@ struct BenchWorkload {
         return (enrolments, activity)
     }
 
+    /// Loads `count` members into `store`, each from an enrolment and three activity events within 30 days of
+    /// `start`, applied at `start`; checkpoints every 1,000 members, as the worker does at every commit.
+    static func loadMembers(_ count: Int, seed: UInt64, engine: Engine, into store: inout PartitionStore) {
+        var random = SplitMix64(seed: seed)
+        var out: [OutputRecord] = []
+        for member in 0..<count {
+            var inputs = [enrolment(member, random: &random)]
+            for extra in 0..<3 {
+                let time = start.adding(seconds: Int64(random.below(30 * 86_400)))
+                inputs.append(activity(member * 4 + extra, member: member, at: time, random: &random))
+            }
+            for bytes in inputs {
+                guard case .success(let event) = engine.decode(InputRecord(topic: "a", partition: 0, offset: 0, key: nil, value: bytes)) else { continue }
+                store.apply(event, now: start, engine: engine, into: &out)
+            }
+            out.removeAll(keepingCapacity: true)
+            if member % 1_000 == 999 { store.checkpoint() }
+        }
+        store.checkpoint()
+    }
+
     /// Enrolments for `members`, then `events` activity events spread over a year in time order.
     static func events(members: Int, events: Int, seed: UInt64 = 7) -> [[UInt8]] {
         var random = SplitMix64(seed: seed)

@@ -63,7 +63,7 @@ enum LatencyBench {
         let begin = ContinuousClock.now
         var sequence = 0
         /// Reads the jobs that arrived, waiting up to `timeout` for some (so the load generator does not spin).
-        func drain(timeout: Duration = .zero) throws {
+        func drain(timeout: Duration) throws {
             for record in try reader.poll(maxRecords: 1000, timeout: timeout) {
                 guard let value = record.value, let job = try? JSONParser.parse(value).objectValue,
                     let occurrence = job["trigger"]?.objectValue?["occurrence"]?.stringValue, let at = sent[occurrence]

@@ -11,22 +11,10 @@ enum RestoreBench {
 
     static func run(members: Int, plans: [Plan]) -> Result {
         let engine = Engine(programme: Programme(), plans: plans, decisionsEnabled: true, enforcesLateness: false)
-        var random = SplitMix64(seed: 17)
         var source = PartitionStore()
-        var out: [OutputRecord] = []
-        for member in 0..<members {
-            var inputs = [BenchWorkload.enrolment(member, random: &random)]
-            for extra in 0..<3 {
-                let time = BenchWorkload.start.adding(seconds: Int64(random.below(30 * 86_400)))
-                inputs.append(BenchWorkload.activity(member * 4 + extra, member: member, at: time, random: &random))
-            }
-            for bytes in inputs {
-                guard case .success(let event) = engine.decode(InputRecord(topic: "a", partition: 0, offset: 0, key: nil, value: bytes)) else { continue }
-                source.apply(event, now: BenchWorkload.start, engine: engine, into: &out)
-            }
-            out.removeAll(keepingCapacity: true)
-        }
-        let records = source.pendingChanges().compactMap { $0.state.map(MemberStateCodec.encode) }
+        BenchWorkload.loadMembers(members, seed: 17, engine: engine, into: &source)
+        // One record per member, its latest state, as a compacted changelog holds.
+        let records = source.members.keys.sorted().compactMap { source.member($0).map(MemberStateCodec.encode) }
         let bytes = records.reduce(0) { $0 + $1.count }
 
         let start = Measure.cpuSeconds()
