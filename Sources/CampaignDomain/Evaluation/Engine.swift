@@ -2,7 +2,9 @@
 ///
 /// Immutable and shared by every partition store; a plan change builds a new engine.
 public struct Engine: Sendable {
-    public var programme: Programme
+    public var programme: Programme {
+        didSet { scheduleFingerprint = ScheduleFingerprint(programme: programme, timePlans: timePlans) }
+    }
     /// Plans that take part in evaluation (every status but `draft`), ordered by id for deterministic output.
     public private(set) var plans: [Plan]
     /// The plans of `plans` driven by each member's schedule, by applied events, and by recurring sweeps.
@@ -14,6 +16,8 @@ public struct Engine: Sendable {
     /// Whether `maxLateness` applies. `simulate` turns it off: a clock jump there is not downtime.
     public var enforcesLateness: Bool
     public var decoder: EventDecoder
+    /// What members' due times are computed from; the changelog stores it so a restore can trust them (see the type).
+    public private(set) var scheduleFingerprint: ScheduleFingerprint
 
     public init(
         programme: Programme, plans: [Plan], decisionsEnabled: Bool = true, enforcesLateness: Bool = true,
@@ -28,6 +32,7 @@ public struct Engine: Sendable {
         self.decisionsEnabled = decisionsEnabled
         self.enforcesLateness = enforcesLateness
         self.decoder = decoder
+        self.scheduleFingerprint = ScheduleFingerprint(programme: programme, timePlans: timePlans)
     }
 
     /// Decodes an input record into an event, or the reason it must be dead-lettered.

@@ -23,16 +23,17 @@ public enum PartitionBudgetCodec {
     public static func decode(_ bytes: [UInt8]) throws(MemberStateDecodingError) -> [String: Int] {
         guard let format = bytes.first else { throw MemberStateDecodingError(.empty, field: "budget") }
         guard format == formatVersion else { throw MemberStateDecodingError(.unsupportedFormat(format), field: "budget") }
-        var reader = ByteReader(bytes[1...], field: "budget")
-        var issued: [String: Int] = [:]
-        for _ in 0..<(try reader.count()) {
-            let planID = try reader.string()
-            let count = try reader.varint()
-            guard count <= UInt64(Int.max) else { throw reader.invalid("count \(count)") }
-            issued[planID] = Int(count)
+        return try ByteReader.withReader(over: bytes, from: 1, field: "budget") { reader throws(MemberStateDecodingError) in
+            var issued: [String: Int] = [:]
+            for _ in 0..<(try reader.count()) {
+                let planID = try reader.string()
+                let count = try reader.varint()
+                guard count <= UInt64(Int.max) else { throw reader.invalid("count \(count)") }
+                issued[planID] = Int(count)
+            }
+            guard reader.isAtEnd else { throw reader.invalid("\(reader.remaining) bytes after the last plan") }
+            return issued
         }
-        guard reader.isAtEnd else { throw reader.invalid("\(reader.remaining) bytes after the last plan") }
-        return issued
     }
 }
 

@@ -13,7 +13,7 @@ public struct MemberChange: Sendable, Hashable {
 /// Change tracking for the member-state changelog, and rolling back to the last commit.
 ///
 /// Every change goes through `apply` or `fireDue`, which note the member's state before its first change since the
-/// last `checkpoint()`. A store is restored from the changelog with `restore(_:engine:)` and `remove(_:)`. The runtime writes `pendingChanges()` to the changelog with the outputs they caused, then
+/// last `checkpoint()`. A store is restored from the changelog with `restore(_:schedule:engine:)` and `remove(_:)`. The runtime writes `pendingChanges()` to the changelog with the outputs they caused, then
 /// either checkpoints (the write committed) or rolls back (it was aborted, so state returns to what the changelog
 /// and the committed input offsets say).
 extension PartitionStore {
@@ -38,10 +38,18 @@ extension PartitionStore {
     /// Ends a restore from the changelog: takes the clock's `now`, rebuilds every timer and recurring cursor from the
     /// restored members (recurring occurrences up to `maxLateness` back fire on recovery, once per member), and
     /// checkpoints, so nothing restored counts as a change.
-    public mutating func completeRestore(now: Instant, engine: Engine) {
+    ///
+    /// Due times stored under the engine's schedule fingerprint are kept; the others are computed again. Returns how
+    /// many members' due times were computed again (all of them after a plan change, none after a plain restart).
+    @discardableResult
+    public mutating func completeRestore(now: Instant, engine: Engine) -> Int {
         advanceClock(to: now)
-        rescheduleAll(engine: engine)
+        let recomputing = unscheduled
+        unscheduled = []
+        rebuildTimers(recomputing: recomputing, engine: engine)
+        resetRecurringCursors(engine: engine)
         checkpoint()
+        return recomputing.count
     }
 
     /// Accepts every change so far: they are committed and can no longer be rolled back.

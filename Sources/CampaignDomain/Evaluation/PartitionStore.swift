@@ -18,6 +18,8 @@ public struct PartitionStore: Sendable {
     var uncheckpointed: [String: MemberState?] = [:]
     /// Budget, recurring cursors and clock as of the last checkpoint, for `rollback()` (see `+Changelog`).
     var checkpointed: PartitionCheckpoint?
+    /// Members restored without a due time the current plans can trust; `completeRestore` computes theirs.
+    var unscheduled: Set<String> = []
 
     public init(partition: Int = 0, partitionCount: Int = 1) {
         budget = PartitionBudget(partition: partition, partitionCount: partitionCount)
@@ -152,13 +154,26 @@ public struct PartitionStore: Sendable {
 
     /// Recomputes every member's next due time and the recurring cursors, e.g. after plans changed.
     public mutating func rescheduleAll(engine: Engine) {
+        rebuildTimers(recomputing: nil, engine: engine)
+        resetRecurringCursors(engine: engine)
+    }
+
+    /// Rebuilds the timers from every member's `nextDue`, first computing it again for the members in `recomputing`
+    /// (every member when nil). Members are queued in id order, so equal due times fire in the same order every time.
+    mutating func rebuildTimers(recomputing: Set<String>?, engine: Engine) {
         timers.removeAll()
         for id in members.keys.sorted() {
-            guard var member = members[id] else { continue }
-            member.nextDue = Self.nextDue(of: member, engine: engine)
-            if let due = member.nextDue { timers.push(due, id) }
-            members[id] = member
+            guard let index = members.index(forKey: id) else { continue }
+            if recomputing?.contains(id) ?? true {
+                // In place: a copy of the member would make setting its due time copy its whole storage box.
+                members.values[index].nextDue = Self.nextDue(of: members.values[index], engine: engine)
+            }
+            if let due = members.values[index].nextDue { timers.push(due, id) }
         }
+    }
+
+    /// Drops the recurring cursors of plans no longer active (or changed) and adds those missing.
+    mutating func resetRecurringCursors(engine: Engine) {
         let current = Dictionary(uniqueKeysWithValues: engine.recurringPlans.map { ($0.id, $0.trigger) })
         recurringCursors = recurringCursors.filter { current[$0.key.planID] == .recurring($0.value.trigger) }
         ensureCursors(engine: engine)
@@ -166,9 +181,15 @@ public struct PartitionStore: Sendable {
 
     /// Puts a member back, e.g. restored from a changelog; `completeRestore` then schedules every member.
     ///
-    /// Scheduling waits for the end of the restore: a changelog holds many versions of a member, and only the last
-    /// one counts.
-    public mutating func restore(_ member: MemberState, engine: Engine) {
+    /// `schedule` is the fingerprint the record's `nextDue` was stored under: when it is the engine's, the due time is
+    /// kept as it is; otherwise (or when nil) `completeRestore` computes it again. Scheduling waits for the end of the
+    /// restore: a changelog holds many versions of a member, and only the last one counts.
+    public mutating func restore(_ member: MemberState, schedule: ScheduleFingerprint? = nil, engine: Engine) {
+        if schedule == engine.scheduleFingerprint {
+            if !unscheduled.isEmpty { unscheduled.remove(member.id) }
+        } else {
+            unscheduled.insert(member.id)
+        }
         let previous = members.updateValue(member, forKey: member.id)
         let key = Self.zoneKey(member)
         if previous.map({ Self.zoneKey($0) != key }) ?? true {
@@ -178,6 +199,7 @@ public struct PartitionStore: Sendable {
 
     /// Forgets a member and its pending work.
     public mutating func remove(_ memberID: String) {
+        if !unscheduled.isEmpty { unscheduled.remove(memberID) }
         guard let member = members.removeValue(forKey: memberID) else { return }
         uncount(zoneKey: Self.zoneKey(member))
     }

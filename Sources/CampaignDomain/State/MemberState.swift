@@ -288,6 +288,11 @@ public struct OccurrenceLog: Sendable, Hashable {
         log.append(Entry(mark: shared, occurrence: entry.occurrence, firedAt: entry.firedAt.epochMillis))
     }
 
+    /// Appends an entry whose plan mark is already interned (a restore's decoder shares them across members).
+    mutating func append(_ mark: SharedValue<PlanMark>, occurrence: String, firedAt: Instant) {
+        log.append(Entry(mark: mark, occurrence: occurrence, firedAt: firedAt.epochMillis))
+    }
+
     /// Counted firings of `planID` with `firedAt` in `(since, through]`.
     public func countedFirings(planID: String, after since: Instant, through: Instant) -> Int {
         let since = since.epochMillis, through = through.epochMillis

@@ -10,8 +10,12 @@ public enum MemberStateCodec {
     /// The format byte this version writes and the only one it reads.
     public static let formatVersion: UInt8 = 1
 
-    /// Encodes a member for the changelog.
-    public static func encode(_ member: MemberState) -> [UInt8] {
+    /// Encodes a member for the changelog, with the fingerprint of the plans its `nextDue` was computed under.
+    ///
+    /// Pass the engine's `scheduleFingerprint` whenever the member's `nextDue` is current for that engine (the worker's
+    /// stores keep it so); a restore under the same fingerprint then takes the due time as it is. Without one, a
+    /// restore computes the due time again.
+    public static func encode(_ member: MemberState, schedule: ScheduleFingerprint? = nil) -> [UInt8] {
         var body = ByteWriter()
         body.bytes.reserveCapacity(256)
         var payload = ByteWriter()
@@ -19,7 +23,7 @@ public enum MemberStateCodec {
         var count: UInt64 = 0
         for field in fields {
             payload.bytes.removeAll(keepingCapacity: true)
-            guard field.encode(member, &payload) else { continue }
+            guard field.encode(member, schedule, &payload) else { continue }
             body.varint(field.tag)
             body.varint(UInt64(payload.bytes.count))
             body.bytes += payload.bytes
@@ -34,60 +38,36 @@ public enum MemberStateCodec {
     }
 
     /// Decodes a changelog value; throws (never traps) on anything this version did not write.
+    ///
+    /// A restore decodes many values in a row: `Decoder` does that faster, sharing lookups between them.
     public static func decode(_ bytes: [UInt8]) throws(MemberStateDecodingError) -> MemberState {
-        guard let format = bytes.first else { throw MemberStateDecodingError(.empty) }
-        guard format == formatVersion else { throw MemberStateDecodingError(.unsupportedFormat(format)) }
-        var reader = ByteReader(bytes[1...], field: "record")
-        var member = MemberState(id: "", horizon: Instant(epochMillis: 0))
-        // Known tags are below 64 (checked when the table is built), so the tags seen fit in one word.
-        var seen: UInt64 = 0
-        let count = try reader.count()
-        for _ in 0..<count {
-            let tag = try reader.varint()
-            let length = try reader.count()
-            let payload = try reader.take(length)
-            guard tag < 64, let field = fieldsByTag[Int(tag)] else { continue }  // written by a newer version: skipped
-            guard seen & (1 << tag) == 0 else { throw MemberStateDecodingError(.invalidValue("repeated"), field: field.name) }
-            seen |= 1 << tag
-            var fieldReader = ByteReader(payload, field: field.name)
-            try field.decode(&fieldReader, &member)
-            guard fieldReader.isAtEnd else {
-                throw MemberStateDecodingError(.invalidValue("\(fieldReader.remaining) unexpected trailing bytes"), field: field.name)
-            }
-        }
-        guard reader.isAtEnd else {
-            throw MemberStateDecodingError(.invalidValue("\(reader.remaining) bytes after the last field"), field: "record")
-        }
-        for field in fields where field.isRequired && seen & (1 << field.tag) == 0 {
-            throw MemberStateDecodingError(.missingField, field: field.name)
-        }
-        return member
+        var decoder = Decoder()
+        return try decoder.decode(bytes).member
     }
 
     /// The name of every field of the format, in tag order.
-    public static var fieldNames: [String] { fields.map(\.name) }
+    public static var fieldNames: [String] { fields.map(\.name.description) }
 
     /// The fields `encode` writes for `member` (those not at their default value), in tag order.
-    public static func presentFields(in member: MemberState) -> [String] {
+    public static func presentFields(in member: MemberState, schedule: ScheduleFingerprint? = nil) -> [String] {
         var scratch = ByteWriter()
-        return fields.filter { $0.encode(member, &scratch) }.map(\.name)
+        return fields.filter { $0.encode(member, schedule, &scratch) }.map(\.name.description)
     }
 
     /// One field of the format: its tag, and how it is written and read.
     struct Field: Sendable {
+        typealias Encode = @Sendable (MemberState, ScheduleFingerprint?, inout ByteWriter) -> Bool
+        typealias Decode = @Sendable (inout ByteReader, inout Decoder) throws(MemberStateDecodingError) -> Void
+
         let tag: UInt64
-        let name: String
+        let name: StaticString
         /// Whether a record without this field is invalid.
         let isRequired: Bool
         /// Writes the payload; returns false (writing nothing) when the member has the default value.
-        let encode: @Sendable (MemberState, inout ByteWriter) -> Bool
-        let decode: @Sendable (inout ByteReader, inout MemberState) throws(MemberStateDecodingError) -> Void
+        let encode: Encode
+        let decode: Decode
 
-        init(
-            _ tag: UInt64, _ name: String, required: Bool = false,
-            encode: @escaping @Sendable (MemberState, inout ByteWriter) -> Bool,
-            decode: @escaping @Sendable (inout ByteReader, inout MemberState) throws(MemberStateDecodingError) -> Void
-        ) {
+        init(_ tag: UInt64, _ name: StaticString, required: Bool = false, encode: @escaping Encode, decode: @escaping Decode) {
             self.tag = tag
             self.name = name
             self.isRequired = required
@@ -101,26 +81,26 @@ public enum MemberStateCodec {
 
     private static func makeFields() -> [Field] {
         var list: [Field] = []
-        list.append(Field(1, "id", required: true) { m, w in w.string(m.id); return true } decode: { r, m throws(MemberStateDecodingError) in
-            m.id = try r.string()
+        list.append(Field(1, "id", required: true) { m, _, w in w.string(m.id); return true } decode: { r, d throws(MemberStateDecodingError) in
+            d.member.id = try r.string()
         })
-        list.append(Field(2, "horizon", required: true) { m, w in w.instant(m.horizon); return true } decode: { r, m throws(MemberStateDecodingError) in
-            m.horizon = try r.instant()
+        list.append(Field(2, "horizon", required: true) { m, _, w in w.instant(m.horizon); return true } decode: { r, d throws(MemberStateDecodingError) in
+            d.member.horizon = try r.instant()
         })
-        list.append(Field(3, "enrolledAt") { m, w in w.ifPresent(m.enrolledAt) { $0.instant($1) } } decode: { r, m throws(MemberStateDecodingError) in
-            m.enrolledAt = try r.instant()
+        list.append(Field(3, "enrolledAt") { m, _, w in w.ifPresent(m.enrolledAt) { $0.instant($1) } } decode: { r, d throws(MemberStateDecodingError) in
+            d.member.enrolledAt = try r.instant()
         })
-        list.append(Field(4, "tier") { m, w in w.ifPresent(m.tier) { $0.string($1) } } decode: { r, m throws(MemberStateDecodingError) in
-            m.tier = try r.string()
+        list.append(Field(4, "tier") { m, _, w in w.ifPresent(m.tier) { $0.string($1) } } decode: { r, d throws(MemberStateDecodingError) in
+            d.profile.tier = try r.string()
         })
-        list.append(Field(5, "birthday") { m, w in
+        list.append(Field(5, "birthday") { m, _, w in
             w.ifPresent(m.birthday) { w, birthday in
                 w.signed(Int64(birthday.year ?? 0))
                 w.bytes.append(birthday.year == nil ? 0 : 1)
                 w.varint(UInt64(birthday.month))
                 w.varint(UInt64(birthday.day))
             }
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             let year = try r.signed()
             let hasYear = try r.bool()
             let month = try r.varint()
@@ -128,29 +108,31 @@ public enum MemberStateCodec {
             guard (1...12).contains(month), (1...31).contains(day), (-9999...9999).contains(year) else {
                 throw r.invalid("month \(month), day \(day), year \(year)")
             }
-            m.birthday = Birthday(year: hasYear ? Int(year) : nil, month: Int(month), day: Int(day))
+            d.member.birthday = Birthday(year: hasYear ? Int(year) : nil, month: Int(month), day: Int(day))
         })
-        list.append(Field(6, "timeZone") { m, w in w.ifPresent(m.timeZone) { $0.string($1.identifier) } } decode: { r, m throws(MemberStateDecodingError) in
-            let identifier = try r.string()
-            guard let zone = Zone(identifier: identifier) else { throw r.invalid("unknown time zone \(identifier)") }
-            m.timeZone = zone
+        list.append(Field(6, "timeZone") { m, _, w in w.ifPresent(m.timeZone) { $0.string($1.identifier) } } decode: { r, d throws(MemberStateDecodingError) in
+            // Checked against the zone database when the decoder sets the profile, once per combination.
+            d.profile.zoneID = try r.string()
         })
-        list.append(Field(7, "locale") { m, w in w.ifPresent(m.locale) { $0.string($1) } } decode: { r, m throws(MemberStateDecodingError) in
-            m.locale = try r.string()
+        list.append(Field(7, "locale") { m, _, w in w.ifPresent(m.locale) { $0.string($1) } } decode: { r, d throws(MemberStateDecodingError) in
+            d.profile.locale = try r.string()
         })
-        list.append(Field(8, "homeStore") { m, w in w.ifPresent(m.homeStore) { $0.string($1) } } decode: { r, m throws(MemberStateDecodingError) in
-            m.homeStore = try r.string()
+        list.append(Field(8, "homeStore") { m, _, w in w.ifPresent(m.homeStore) { $0.string($1) } } decode: { r, d throws(MemberStateDecodingError) in
+            d.member.homeStore = try r.string()
         })
-        list.append(Field(9, "tags") { m, w in
+        list.append(Field(9, "tags") { m, _, w in
             guard !m.tags.isEmpty else { return false }
             w.varint(UInt64(m.tags.count))
             for tag in m.tags { w.string(tag) }
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             let count = try r.count()
-            for _ in 0..<count { m.tags.append(try r.string()) }
+            var tags: [String] = []
+            tags.reserveCapacity(count)
+            for _ in 0..<count { tags.append(try r.string()) }
+            d.member.tags = tags
         })
-        list.append(Field(10, "consents") { m, w in
+        list.append(Field(10, "consents") { m, _, w in
             // Two bit sets in `Channel.allCases` order: channels answered, and channels granted.
             var known: UInt8 = 0
             var granted: UInt8 = 0
@@ -163,48 +145,48 @@ public enum MemberStateCodec {
             w.bytes.append(known)
             w.bytes.append(granted)
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             let known = try r.byte()
             let granted = try r.byte()
             guard known >> Channel.allCases.count == 0, granted & ~known == 0 else {
                 throw r.invalid("bit sets \(known), \(granted)")
             }
             for (index, channel) in Channel.allCases.enumerated() where known & (1 << index) != 0 {
-                m.consents[channel] = granted & (1 << index) != 0
+                d.member.consents[channel] = granted & (1 << index) != 0
             }
         })
-        list.append(Field(11, "lastActivity") { m, w in w.ifPresent(m.lastActivity) { $0.instant($1) } } decode: { r, m throws(MemberStateDecodingError) in
-            m.lastActivity = try r.instant()
+        list.append(Field(11, "lastActivity") { m, _, w in w.ifPresent(m.lastActivity) { $0.instant($1) } } decode: { r, d throws(MemberStateDecodingError) in
+            d.member.lastActivity = try r.instant()
         })
-        list.append(Field(12, "activityStreakDays") { m, w in
+        list.append(Field(12, "activityStreakDays") { m, _, w in
             guard m.activityStreakDays != 0 else { return false }
             w.signed(Int64(m.activityStreakDays))
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
-            m.activityStreakDays = try r.int()
+        } decode: { r, d throws(MemberStateDecodingError) in
+            d.member.activityStreakDays = try r.int()
         })
-        list.append(Field(13, "lastActiveDate") { m, w in
+        list.append(Field(13, "lastActiveDate") { m, _, w in
             w.ifPresent(m.lastActiveDate) { $0.signed($1.daysSinceEpoch) }
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             let days = try r.signed()
             guard (-3_000_000...3_000_000).contains(days) else { throw r.invalid("day \(days)") }
-            m.lastActiveDate = LocalDate(daysSinceEpoch: days)
+            d.member.lastActiveDate = LocalDate(daysSinceEpoch: days)
         })
-        list.append(Field(14, "orderCount") { m, w in
+        list.append(Field(14, "orderCount") { m, _, w in
             guard m.orderCount != 0 else { return false }
             w.signed(Int64(m.orderCount))
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
-            m.orderCount = try r.int()
+        } decode: { r, d throws(MemberStateDecodingError) in
+            d.member.orderCount = try r.int()
         })
-        list.append(Field(15, "lifetimeSpend") { m, w in
+        list.append(Field(15, "lifetimeSpend") { m, _, w in
             guard m.lifetimeSpend != .zero else { return false }
             w.signed(m.lifetimeSpend.micros)
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
-            m.lifetimeSpend = DecimalAmount(micros: try r.signed())
+        } decode: { r, d throws(MemberStateDecodingError) in
+            d.member.lifetimeSpend = DecimalAmount(micros: try r.signed())
         })
-        list.append(Field(16, "points") { m, w in
+        list.append(Field(16, "points") { m, _, w in
             // Buckets in ledger order (soonest-expiring first); an absent expiry is "never".
             guard !m.points.buckets.isEmpty else { return false }
             w.varint(UInt64(m.points.buckets.count))
@@ -213,7 +195,7 @@ public enum MemberStateCodec {
                 w.signed(bucket.amount)
             }
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             let count = try r.count()
             var buckets: [PointsBucket] = []
             for _ in 0..<count {
@@ -222,35 +204,35 @@ public enum MemberStateCodec {
                 guard amount > 0 else { throw r.invalid("bucket amount \(amount)") }
                 buckets.append(PointsBucket(expiresAt: expiresAt, amount: amount))
             }
-            m.points = PointsLedger(buckets: buckets)
+            d.member.points = PointsLedger(buckets: buckets)
         })
-        list.append(Field(17, "couponsRedeemed") { m, w in
+        list.append(Field(17, "couponsRedeemed") { m, _, w in
             guard m.couponsRedeemed != 0 else { return false }
             w.signed(Int64(m.couponsRedeemed))
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
-            m.couponsRedeemed = try r.int()
+        } decode: { r, d throws(MemberStateDecodingError) in
+            d.member.couponsRedeemed = try r.int()
         })
-        list.append(Field(18, "recentEvents") { m, w in
+        list.append(Field(18, "recentEvents") { m, _, w in
             // The ring as it is (slots, then the next slot to overwrite), so eviction order survives a restore.
             guard !m.recentEvents.hashes.isEmpty else { return false }
             w.varint(UInt64(m.recentEvents.hashes.count))
             for hash in m.recentEvents.hashes { w.fixed64(hash) }
             w.varint(UInt64(m.recentEvents.next))
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             let count = try r.count()
             guard count <= DuplicateMemory.capacity else { throw r.invalid("\(count) hashes") }
             var memory = DuplicateMemory()
-            for _ in 0..<count { memory.hashes.append(try r.fixed64()) }
+            for _ in 0..<count { memory.insert(try r.fixed64()) }
             let next = try r.varint()
             guard next < UInt64(DuplicateMemory.capacity), next == 0 || count == DuplicateMemory.capacity else {
                 throw r.invalid("next slot \(next) of \(count)")
             }
             memory.next = Int(next)
-            m.recentEvents = memory
+            d.member.recentEvents = memory
         })
-        list.append(Field(19, "occurrences") { m, w in
+        list.append(Field(19, "occurrences") { m, _, w in
             // Plan ids repeat across entries, so each entry refers to a table of distinct plan ids.
             guard !m.occurrences.isEmpty else { return false }
             let entries = m.occurrences.entries
@@ -276,7 +258,7 @@ public enum MemberStateCodec {
                 w.bytes.append(entry.counted ? 1 : 0)
             }
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             let planCount = try r.count()
             var planIDs: [String] = []
             for _ in 0..<planCount { planIDs.append(try r.string()) }
@@ -288,11 +270,11 @@ public enum MemberStateCodec {
                 let occurrence = try r.string()
                 let firedAt = try r.instant()
                 let counted = try r.bool()
-                log.record(HandledOccurrence(planID: planIDs[Int(planIndex)], occurrence: occurrence, firedAt: firedAt, counted: counted))
+                log.append(d.planMark(planID: planIDs[Int(planIndex)], counted: counted), occurrence: occurrence, firedAt: firedAt)
             }
-            m.occurrences = log
+            d.member.occurrences = log
         })
-        list.append(Field(20, "notificationsSent") { m, w in
+        list.append(Field(20, "notificationsSent") { m, _, w in
             guard !m.notificationsSent.isEmpty else { return false }
             w.varint(UInt64(m.notificationsSent.count))
             for sent in m.notificationsSent {
@@ -300,35 +282,35 @@ public enum MemberStateCodec {
                 w.string(sent.channel.rawValue)
             }
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             let count = try r.count()
             for _ in 0..<count {
                 let at = try r.instant()
                 let name = try r.string()
                 guard let channel = Channel(rawValue: name) else { throw r.invalid("channel \(name)") }
-                m.notificationsSent.append(SentNotification(at: at, channel: channel))
+                d.member.notificationsSent.append(SentNotification(at: at, channel: channel))
             }
         })
-        list.append(Field(21, "nextDue") { m, w in w.ifPresent(m.nextDue) { $0.instant($1) } } decode: { r, m throws(MemberStateDecodingError) in
-            // Informational: a restore recomputes every member's next due time from the current plans.
-            m.nextDue = try r.instant()
+        list.append(Field(21, "nextDue") { m, _, w in w.ifPresent(m.nextDue) { $0.instant($1) } } decode: { r, d throws(MemberStateDecodingError) in
+            // Trusted by a restore only under the same schedule fingerprint (field 25); otherwise computed again.
+            d.member.nextDue = try r.instant()
         })
-        list.append(Field(22, "periodSpend") { m, w in
+        list.append(Field(22, "periodSpend") { m, _, w in
             guard m.periodSpend != PeriodSpend() else { return false }
             w.signed(Int64(m.periodSpend.year))
             w.signed(m.periodSpend.yearSpend.micros)
             w.signed(Int64(m.periodSpend.month))
             w.signed(m.periodSpend.monthSpend.micros)
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             var spend = PeriodSpend()
             spend.year = try r.int()
             spend.yearSpend = DecimalAmount(micros: try r.signed())
             spend.month = try r.int()
             spend.monthSpend = DecimalAmount(micros: try r.signed())
-            m.periodSpend = spend
+            d.member.periodSpend = spend
         })
-        list.append(Field(23, "heldNotifications") { m, w in
+        list.append(Field(23, "heldNotifications") { m, _, w in
             // In release order; `params` as JSON text.
             guard !m.heldNotifications.isEmpty else { return false }
             w.varint(UInt64(m.heldNotifications.count))
@@ -349,7 +331,7 @@ public enum MemberStateCodec {
                 w.optionalString(held.traceparent)
             }
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             let count = try r.count()
             for _ in 0..<count {
                 let jobID = try r.string()
@@ -364,13 +346,13 @@ public enum MemberStateCodec {
                 guard let params = (try? JSONParser.parse(paramsText))?.objectValue else { throw r.invalid("params are not a JSON object") }
                 let releaseAt = try r.instant()
                 let traceparent = try r.optionalString()
-                m.heldNotifications.append(
+                d.member.heldNotifications.append(
                     HeldNotification(
                         jobID: jobID, planID: planID, planVersion: planVersion, trigger: trigger, channel: channel,
                         template: template, locale: locale, params: params, releaseAt: releaseAt, traceparent: traceparent))
             }
         })
-        list.append(Field(24, "recurringLast") { m, w in
+        list.append(Field(24, "recurringLast") { m, _, w in
             // Sorted by plan id, so equal states encode to equal bytes.
             guard !m.recurringLast.isEmpty else { return false }
             w.varint(UInt64(m.recurringLast.count))
@@ -379,25 +361,34 @@ public enum MemberStateCodec {
                 w.signed(date.daysSinceEpoch)
             }
             return true
-        } decode: { r, m throws(MemberStateDecodingError) in
+        } decode: { r, d throws(MemberStateDecodingError) in
             let count = try r.count()
             for _ in 0..<count {
                 let planID = try r.string()
                 let days = try r.signed()
                 guard (-3_000_000...3_000_000).contains(days) else { throw r.invalid("day \(days)") }
-                m.recurringLast[planID] = LocalDate(daysSinceEpoch: days)
+                d.member.recurringLast[planID] = LocalDate(daysSinceEpoch: days)
             }
+        })
+        list.append(Field(25, "schedule") { _, schedule, w in
+            // The fingerprint of the plans `nextDue` was computed under (see `ScheduleFingerprint`).
+            guard let schedule else { return false }
+            w.fixed64(schedule.value)
+            return true
+        } decode: { r, d throws(MemberStateDecodingError) in
+            d.schedule = ScheduleFingerprint(value: try r.fixed64())
         })
         return list
     }
 
 
-    /// Fields indexed by tag, for decoding without a hash lookup per field.
-    static let fieldsByTag: [Field?] = {
-        var table = [Field?](repeating: nil, count: 64)
+    /// Each field's decoder and name indexed by tag, for decoding without a hash lookup per field (and without copying
+    /// a whole `Field` for each).
+    static let decodersByTag: [(decode: Field.Decode, name: StaticString)?] = {
+        var table = [(decode: Field.Decode, name: StaticString)?](repeating: nil, count: 64)
         for field in fields {
             precondition(field.tag < 64 && table[Int(field.tag)] == nil, "changelog field tags are unique and below 64")
-            table[Int(field.tag)] = field
+            table[Int(field.tag)] = (field.decode, field.name)
         }
         return table
     }()
@@ -445,154 +436,5 @@ public struct MemberStateDecodingError: Error, Sendable, Equatable, CustomString
         }
         let location = field.map { " in field \($0)" } ?? ""
         return "cannot decode member state\(location): \(what); only campaign-worker may write to the member-state changelog topic"
-    }
-}
-
-/// Appends the codec's primitive encodings to a byte buffer.
-struct ByteWriter {
-    var bytes: [UInt8] = []
-
-    /// LEB128: seven bits a byte, least significant first.
-    mutating func varint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
-    /// Zigzag-encoded varint, so small negative numbers stay short.
-    mutating func signed(_ value: Int64) {
-        varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
-    }
-
-    mutating func fixed64(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
-    }
-
-    mutating func string(_ text: String) {
-        var text = text
-        text.withUTF8 { utf8 in
-            varint(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
-        }
-    }
-
-    mutating func instant(_ instant: Instant) { signed(instant.epochMillis) }
-
-    mutating func optionalString(_ text: String?) {
-        bytes.append(text == nil ? 0 : 1)
-        if let text { string(text) }
-    }
-
-    mutating func optionalInstant(_ instant: Instant?) {
-        bytes.append(instant == nil ? 0 : 1)
-        if let instant { signed(instant.epochMillis) }
-    }
-
-    /// Writes `value` with `body` when present; returns whether anything was written.
-    mutating func ifPresent<T>(_ value: T?, _ body: (inout ByteWriter, T) -> Void) -> Bool {
-        guard let value else { return false }
-        body(&self, value)
-        return true
-    }
-}
-
-/// Reads the codec's primitives with bounds checks; every failure is a `MemberStateDecodingError`.
-struct ByteReader {
-    private let bytes: ArraySlice<UInt8>
-    private var index: Int
-    /// The field being read, named in errors.
-    let field: String
-
-    init(_ bytes: ArraySlice<UInt8>, field: String) {
-        self.bytes = bytes
-        self.index = bytes.startIndex
-        self.field = field
-    }
-
-    var isAtEnd: Bool { index >= bytes.endIndex }
-    var remaining: Int { bytes.endIndex - index }
-
-    func invalid(_ detail: String) -> MemberStateDecodingError {
-        MemberStateDecodingError(.invalidValue(detail), field: field)
-    }
-
-    mutating func byte() throws(MemberStateDecodingError) -> UInt8 {
-        guard index < bytes.endIndex else { throw MemberStateDecodingError(.truncated, field: field) }
-        defer { index += 1 }
-        return bytes[index]
-    }
-
-    mutating func take(_ count: Int) throws(MemberStateDecodingError) -> ArraySlice<UInt8> {
-        guard count <= remaining else { throw MemberStateDecodingError(.truncated, field: field) }
-        defer { index += count }
-        return bytes[index..<(index + count)]
-    }
-
-    mutating func varint() throws(MemberStateDecodingError) -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = try byte()
-            guard shift < 64, shift < 63 || byte <= 1 else { throw MemberStateDecodingError(.malformedVarint, field: field) }
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-    }
-
-    mutating func signed() throws(MemberStateDecodingError) -> Int64 {
-        let raw = try varint()
-        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
-    }
-
-    mutating func int() throws(MemberStateDecodingError) -> Int {
-        let value = try signed()
-        guard let result = Int(exactly: value) else { throw invalid("\(value) out of range") }
-        return result
-    }
-
-    /// An element count, which can never exceed the bytes left (every element takes at least one).
-    mutating func count() throws(MemberStateDecodingError) -> Int {
-        let value = try varint()
-        guard value <= UInt64(remaining) else { throw MemberStateDecodingError(.truncated, field: field) }
-        return Int(value)
-    }
-
-    mutating func fixed64() throws(MemberStateDecodingError) -> UInt64 {
-        let raw = try take(8)
-        var value: UInt64 = 0
-        for (offset, byte) in raw.enumerated() { value |= UInt64(byte) << UInt64(offset * 8) }
-        return value
-    }
-
-    mutating func bool() throws(MemberStateDecodingError) -> Bool {
-        switch try byte() {
-        case 0: return false
-        case 1: return true
-        case let other: throw invalid("flag \(other)")
-        }
-    }
-
-    mutating func string() throws(MemberStateDecodingError) -> String {
-        let raw = try take(try count())
-        guard let text = raw.withUnsafeBufferPointer(String.init(validUTF8:)) else {
-            throw MemberStateDecodingError(.invalidUTF8, field: field)
-        }
-        return text
-    }
-
-    mutating func instant() throws(MemberStateDecodingError) -> Instant {
-        Instant(epochMillis: try signed())
-    }
-
-    mutating func optionalString() throws(MemberStateDecodingError) -> String? {
-        try bool() ? try string() : nil
-    }
-
-    mutating func optionalInstant() throws(MemberStateDecodingError) -> Instant? {
-        try bool() ? try instant() : nil
     }
 }

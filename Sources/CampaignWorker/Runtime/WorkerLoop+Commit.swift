@@ -74,7 +74,7 @@ extension WorkerLoop {
                 try send(
                     ProducerRecord(
                         topic: topic, partition: partition, key: Array(change.memberID.utf8),
-                        value: change.state.map(MemberStateCodec.encode)))
+                        value: change.state.map { MemberStateCodec.encode($0, schedule: engine.scheduleFingerprint) }))
                 count += 1
             }
         }

@@ -67,6 +67,8 @@ extension WorkerLoop {
         for partition in partitions { stores[partition] = PartitionStore(partition: Int(partition), partitionCount: partitionCount) }
         var records = 0
         var undecodable = 0
+        // One decoder for the whole restore: it shares profiles, zones and plan ids between records.
+        var decoder = MemberStateCodec.Decoder()
         // Progress for the restore_remaining_records gauge: each partition's end, and how far the restore got.
         let ends = (try? reader.endOffsets(timeout: .seconds(10))) ?? [:]
         var reached: [Int32: Int64] = [:]
@@ -102,11 +104,11 @@ extension WorkerLoop {
                         continue
                     }
                     do throws(MemberStateDecodingError) {
-                        let member = try MemberStateCodec.decode(value)
-                        guard member.id == memberID else {
+                        let decoded = try decoder.decode(value)
+                        guard decoded.member.id == memberID else {
                             throw MemberStateDecodingError(.invalidValue("member id differs from the record key"), field: "id")
                         }
-                        stores[record.partition]?.restore(member, engine: engine)
+                        stores[record.partition]?.restore(decoded.member, schedule: decoded.schedule, engine: engine)
                     } catch {
                         undecodable += 1
                         stores[record.partition]?.remove(memberID)
@@ -126,12 +128,14 @@ extension WorkerLoop {
             if stop.isStopped { throw KafkaError(operation: "restore \(topic)", message: "stopped before the restore finished") }
         }
         let now = worker.clock.now()
-        for partition in partitions { stores[partition]?.completeRestore(now: now, engine: engine) }
+        // Due times stored under other plans (or by an older version) are computed again; the rest are kept.
+        var rescheduled = 0
+        for partition in partitions { rescheduled += stores[partition]?.completeRestore(now: now, engine: engine) ?? 0 }
         let members = stores.values.reduce(0) { $0 + $1.memberCount }
         let elapsed = started.duration(to: .now)
         logger.info("restore.finished", [
             ("topic", .string(topic)), ("partitions", .strings(partitions.map(String.init))), ("records", .int(records)),
-            ("members", .int(members)), ("undecodable", .int(undecodable)),
+            ("members", .int(members)), ("rescheduled", .int(rescheduled)), ("undecodable", .int(undecodable)),
             ("millis", .int(Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))),
         ])
         worker.statistics.update { $0.restoredMembers += members }

@@ -101,7 +101,9 @@ import Testing
         #expect(out.filter { $0.role == .couponJobs }.count == 1)
     }
 
-    @Test mutating func restoredStoreFiresWhatTheOriginalWould() throws {
+    /// With the fingerprint, the restore keeps the due times stored; without, it computes them: the same either way.
+    @Test(arguments: [false, true])
+    mutating func restoredStoreFiresWhatTheOriginalWould(storingSchedule: Bool) throws {
         var original = PartitionStore()
         var out: [OutputRecord] = []
         apply(&original, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"), now: "2026-03-01T00:00:00Z", into: &out)
@@ -116,9 +118,16 @@ import Testing
         #expect(changelog.last?.state == nil)
 
         var restored = PartitionStore()
+        var decoder = MemberStateCodec.Decoder()
         for change in changelog {
-            let value = change.state.map(MemberStateCodec.encode)
-            if let value { restored.restore(try MemberStateCodec.decode(value), engine: engine) } else { restored.remove(change.memberID) }
+            let value = change.state.map { MemberStateCodec.encode($0, schedule: storingSchedule ? engine.scheduleFingerprint : nil) }
+            if let value {
+                let decoded = try decoder.decode(value)
+                #expect(decoded.schedule == (storingSchedule ? engine.scheduleFingerprint : nil))
+                restored.restore(decoded.member, schedule: decoded.schedule, engine: engine)
+            } else {
+                restored.remove(change.memberID)
+            }
         }
         restored.completeRestore(now: Instant.at("2026-03-01T01:00:00Z"), engine: engine)
         #expect(restored.members == original.members)

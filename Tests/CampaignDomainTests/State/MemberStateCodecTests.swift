@@ -1,24 +1,32 @@
-import CampaignDomain
+@testable import CampaignDomain
 import TestSupport
 import Testing
 
 @Suite struct MemberStateCodecTests {
     @Test func fullyPopulatedMemberRoundTrips() throws {
         let member = MemberStateFactory.fullyPopulated()
-        let bytes = MemberStateCodec.encode(member)
+        let schedule = ScheduleFingerprint(value: 0xFEED_0000_0000_BEEF)
+        let bytes = MemberStateCodec.encode(member, schedule: schedule)
         #expect(bytes.first == MemberStateCodec.formatVersion)
         #expect(try MemberStateCodec.decode(bytes) == member)
+        var decoder = MemberStateCodec.Decoder()
+        let decoded = try decoder.decode(bytes)
+        #expect(decoded.member == member)
+        #expect(decoded.schedule == schedule)
+        #expect(try decoder.decode(MemberStateCodec.encode(member)).schedule == nil)
     }
 
     @Test func fullyPopulatedFixtureExercisesEveryField() {
         // A field the fixture leaves at its default would round-trip trivially; keep the fixture complete.
-        #expect(MemberStateCodec.presentFields(in: MemberStateFactory.fullyPopulated()) == MemberStateCodec.fieldNames)
+        let present = MemberStateCodec.presentFields(in: MemberStateFactory.fullyPopulated(), schedule: ScheduleFingerprint(value: 1))
+        #expect(present == MemberStateCodec.fieldNames)
     }
 
     @Test func everyStoredPropertyOfMemberStateHasACodecField() {
         let properties = Mirror(reflecting: MemberState(id: "", horizon: Instant(epochMillis: 0))).children.compactMap(\.label)
+        // `schedule` belongs to the record (the plans its nextDue was computed under), not to the member.
         #expect(
-            Set(properties) == Set(MemberStateCodec.fieldNames),
+            Set(properties + ["schedule"]) == Set(MemberStateCodec.fieldNames),
             "give each new MemberState property a field in MemberStateCodec (next free tag) and set it in MemberStateFactory.fullyPopulated")
     }
 
@@ -136,6 +144,42 @@ import Testing
             }
             // Either outcome is fine; what matters is that decoding returns.
             _ = try? MemberStateCodec.decode(bytes)
+        }
+    }
+
+    /// A restore decodes every record with one decoder, which shares profiles, zones and plan ids between them.
+    @Test func oneDecoderDecodesManyMembersEachAsWritten() throws {
+        var members: [MemberState] = []
+        for index in 0..<6 {
+            var member = MemberStateFactory.fullyPopulated()
+            member.id = "m-\(index)"
+            member.tier = index % 2 == 0 ? "gold" : nil
+            member.locale = index % 3 == 0 ? nil : "zh-CN"
+            member.timeZoneID = ["Europe/Paris", "Asia/Shanghai", nil][index % 3]
+            member.occurrences.record(HandledOccurrence(planID: "plan-\(index % 2)", occurrence: "2026", firedAt: Instant(epochMillis: 5), counted: index % 4 == 0))
+            members.append(member)
+        }
+        var decoder = MemberStateCodec.Decoder()
+        // Twice over, so the second pass decodes every combination from the decoder's caches.
+        for member in members + members {
+            var decoded = try decoder.decode(MemberStateCodec.encode(member)).member
+            #expect(decoded == member)
+            #expect(decoded.timeZoneID == member.timeZoneID && decoded.tier == member.tier && decoded.locale == member.locale)
+            // The decoder keeps no reference: changing the member changes no other copy.
+            #expect(isKnownUniquelyReferenced(&decoded.storage))
+        }
+        // A failed record leaves nothing behind for the next one.
+        #expect(throws: MemberStateDecodingError.self) { try decoder.decode([1, 1, 1, 2, 1, 0xC3]) }
+        #expect(try decoder.decode(MemberStateCodec.encode(members[1])).member == members[1])
+    }
+
+    @Test func unknownZoneIsAnErrorInTheTimeZoneField() {
+        var bytes = MemberStateCodec.encode(MemberState(id: "m", horizon: Instant(epochMillis: 0)))
+        // Field 6 (timeZone), 8 bytes: "Mars/Oly" (length-prefixed, so the payload is 9 bytes).
+        bytes += [6, 9, 8] + Array("Mars/Oly".utf8)
+        bytes[1] += 1
+        #expect(throws: MemberStateDecodingError(.invalidValue("unknown time zone Mars/Oly"), field: "timeZone")) {
+            try MemberStateCodec.decode(bytes)
         }
     }
 

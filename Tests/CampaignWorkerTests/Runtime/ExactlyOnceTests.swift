@@ -76,9 +76,14 @@ import Testing
             #expect(record.partition == inputPartition[key], "the changelog record of \(key) is at its input partition")
         }
         #expect(Set(latest.keys) == ["m-1", "m-2", "m-3"])
-        let member = try MemberStateCodec.decode(try #require(latest["m-1"]?.value))
+        var decoder = MemberStateCodec.Decoder()
+        let decoded = try decoder.decode(try #require(latest["m-1"]?.value))
+        let member = decoded.member
         #expect(member.id == "m-1")
         #expect(member.birthday == Birthday(year: 1990, month: 3, day: 12))
+        // Stored with the fingerprint of the plans its due time was computed under, so a restart can keep it.
+        #expect(member.nextDue != nil)
+        #expect(decoded.schedule == harness.config.engine(plans: Self.plans).scheduleFingerprint)
         #expect(latest["m-2"]?.value == nil, "erasure leaves a tombstone")
         #expect(latest["m-3"]?.value != nil)
     }
