@@ -288,6 +288,8 @@ public struct OccurrenceLog: Sendable, Hashable {
         log.append(Entry(mark: shared, occurrence: entry.occurrence, firedAt: entry.firedAt.epochMillis))
     }
 
+    mutating func reserveCapacity(_ count: Int) { log.reserveCapacity(count) }
+
     /// Appends an entry whose plan mark is already interned (a restore's decoder shares them across members).
     mutating func append(_ mark: SharedValue<PlanMark>, occurrence: String, firedAt: Instant) {
         log.append(Entry(mark: mark, occurrence: occurrence, firedAt: firedAt.epochMillis))

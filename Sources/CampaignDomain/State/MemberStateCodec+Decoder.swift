@@ -25,8 +25,22 @@ extension MemberStateCodec {
             var isEmpty: Bool { tier == nil && locale == nil && zoneID == nil }
         }
 
+        /// A plan id met in an occurrence log, with its interned marks, found again by its UTF-8 bytes.
+        struct KnownPlan: Sendable {
+            let utf8: [UInt8]
+            let counted: SharedValue<OccurrenceLog.PlanMark>
+            let uncounted: SharedValue<OccurrenceLog.PlanMark>
+        }
+
+        /// The fields' decoders by tag, read once here rather than through the lazily initialised global per field.
+        private let decoders = MemberStateCodec.decodersByTag
         private var profiles: [ProfileKey: SharedValue<MemberState.Profile>] = [:]
-        private var planMarks: [OccurrenceLog.PlanMark: SharedValue<OccurrenceLog.PlanMark>] = [:]
+        private var plans: [KnownPlan] = []
+        /// The current record's plan table, as indices into `plans` (kept between records for its buffer).
+        private var recordPlans: [Int] = []
+        /// The tags being read, packed, and each one's length (kept between records for their buffers).
+        private var packedTags: [UInt8] = []
+        private var tagLengths: [Int] = []
 
         // The record being decoded; the fields' decode closures fill these in.
         /// The member so far; nil between records, so the member returned is the only reference to its storage.
@@ -60,7 +74,7 @@ extension MemberStateCodec {
                 let tag = try reader.varint()
                 let length = try reader.count()
                 let payload = try reader.take(length)
-                guard tag < 64, let field = MemberStateCodec.decodersByTag[Int(tag)] else { continue }  // a newer version's: skipped
+                guard tag < 64, let field = decoders[Int(tag)] else { continue }  // a newer version's: skipped
                 guard seen & (1 << tag) == 0 else {
                     throw MemberStateDecodingError(.invalidValue("repeated"), field: field.name.description)
                 }
@@ -94,13 +108,65 @@ extension MemberStateCodec {
             member.setSharedProfile(shared)
         }
 
-        /// The shared box for an occurrence log entry's plan id and counted flag.
-        mutating func planMark(planID: String, counted: Bool) -> SharedValue<OccurrenceLog.PlanMark> {
-            let mark = OccurrenceLog.PlanMark(planID: planID, counted: counted)
-            if let shared = planMarks[mark] { return shared }
-            let shared = SharedValues.planMark(mark)
-            if planMarks.count < Self.cacheCapacity { planMarks[mark] = shared }
-            return shared
+        /// Reads an occurrence log's plan table: each id is looked up by its bytes among the plans met before, so a
+        /// restore makes one string and one pair of marks per plan, not per record.
+        mutating func readPlanTable(_ reader: inout ByteReader) throws(MemberStateDecodingError) {
+            recordPlans.removeAll(keepingCapacity: true)
+            for _ in 0..<(try reader.count()) {
+                let raw = try reader.take(try reader.count())
+                if let known = plans.firstIndex(where: { $0.utf8.count == raw.count && $0.utf8.elementsEqual(raw) }) {
+                    recordPlans.append(known)
+                    continue
+                }
+                guard let id = String(validUTF8: raw.assumingMemoryBound(to: UInt8.self)) else { throw reader.error(.invalidUTF8) }
+                // Past the cap, start over: memory stays bounded, and the plans still in use come back.
+                if plans.count >= Self.cacheCapacity { plans.removeAll() }
+                plans.append(
+                    KnownPlan(
+                        utf8: Array(raw), counted: SharedValues.planMark(OccurrenceLog.PlanMark(planID: id, counted: true)),
+                        uncounted: SharedValues.planMark(OccurrenceLog.PlanMark(planID: id, counted: false))))
+                recordPlans.append(plans.count - 1)
+            }
+        }
+
+        /// How many plans the current record's plan table has.
+        var recordPlanCount: Int { recordPlans.count }
+
+        /// The interned mark of plan `index` of the current record's plan table.
+        func planMark(_ index: Int, counted: Bool) -> SharedValue<OccurrenceLog.PlanMark> {
+            let plan = plans[recordPlans[index]]
+            return counted ? plan.counted : plan.uncounted
+        }
+
+        /// Reads a tag list straight into `MemberState.packTags`'s form, without a string per tag.
+        mutating func readTags(_ reader: inout ByteReader) throws(MemberStateDecodingError) {
+            packedTags.removeAll(keepingCapacity: true)
+            tagLengths.removeAll(keepingCapacity: true)
+            var separated = false
+            for _ in 0..<(try reader.count()) {
+                let raw = try reader.take(try reader.count())
+                var tagBits: UInt8 = 0
+                for byte in raw {
+                    tagBits |= byte
+                    separated = separated || byte == MemberState.tagSeparator
+                }
+                if tagBits >= 0x80, String(validUTF8: raw.assumingMemoryBound(to: UInt8.self)) == nil { throw reader.error(.invalidUTF8) }
+                packedTags.append(MemberState.tagSeparator)
+                packedTags.append(contentsOf: raw)
+                tagLengths.append(raw.count)
+            }
+            guard separated else {
+                member.setPackedTags(String(decoding: packedTags, as: UTF8.self))
+                return
+            }
+            // A tag holding the separator cannot be packed: the tags are kept as a list (rare).
+            var tags: [String] = []
+            var start = 0
+            for length in tagLengths {
+                tags.append(String(decoding: packedTags[(start + 1)..<(start + 1 + length)], as: UTF8.self))
+                start += 1 + length
+            }
+            member.tags = tags
         }
     }
 }
@@ -109,5 +175,10 @@ extension MemberState {
     /// Sets tier, locale and zone at once to an interned box (nil when all three are nil).
     mutating func setSharedProfile(_ shared: SharedValue<Profile>?) {
         uniqueStorage().profile = shared
+    }
+
+    /// Sets the tags from `packTags`'s form, which no tag's separator spoils.
+    mutating func setPackedTags(_ packed: String) {
+        uniqueStorage().packedTags = packed
     }
 }

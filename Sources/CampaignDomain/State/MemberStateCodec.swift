@@ -126,11 +126,7 @@ public enum MemberStateCodec {
             for tag in m.tags { w.string(tag) }
             return true
         } decode: { r, d throws(MemberStateDecodingError) in
-            let count = try r.count()
-            var tags: [String] = []
-            tags.reserveCapacity(count)
-            for _ in 0..<count { tags.append(try r.string()) }
-            d.member.tags = tags
+            try d.readTags(&r)
         })
         list.append(Field(10, "consents") { m, _, w in
             // Two bit sets in `Channel.allCases` order: channels answered, and channels granted.
@@ -259,18 +255,17 @@ public enum MemberStateCodec {
             }
             return true
         } decode: { r, d throws(MemberStateDecodingError) in
-            let planCount = try r.count()
-            var planIDs: [String] = []
-            for _ in 0..<planCount { planIDs.append(try r.string()) }
+            try d.readPlanTable(&r)
             let count = try r.count()
             var log = OccurrenceLog()
+            log.reserveCapacity(count)
             for _ in 0..<count {
                 let planIndex = try r.varint()
-                guard planIndex < UInt64(planIDs.count) else { throw r.invalid("plan index \(planIndex) of \(planIDs.count)") }
+                guard planIndex < UInt64(d.recordPlanCount) else { throw r.invalid("plan index \(planIndex) of \(d.recordPlanCount)") }
                 let occurrence = try r.string()
                 let firedAt = try r.instant()
                 let counted = try r.bool()
-                log.append(d.planMark(planID: planIDs[Int(planIndex)], counted: counted), occurrence: occurrence, firedAt: firedAt)
+                log.append(d.planMark(Int(planIndex), counted: counted), occurrence: occurrence, firedAt: firedAt)
             }
             d.member.occurrences = log
         })

@@ -157,6 +157,8 @@ import Testing
             member.locale = index % 3 == 0 ? nil : "zh-CN"
             member.timeZoneID = ["Europe/Paris", "Asia/Shanghai", nil][index % 3]
             member.occurrences.record(HandledOccurrence(planID: "plan-\(index % 2)", occurrence: "2026", firedAt: Instant(epochMillis: 5), counted: index % 4 == 0))
+            // Tags that pack, that hold non-ASCII text, that hold the packing separator (kept as a list), and none.
+            member.tags = [["vip", "会员"], ["a\u{1F}b", "c"], [], [""], ["x", "", "y"], ["\u{1F}"]][index]
             members.append(member)
         }
         var decoder = MemberStateCodec.Decoder()
@@ -165,12 +167,26 @@ import Testing
             var decoded = try decoder.decode(MemberStateCodec.encode(member)).member
             #expect(decoded == member)
             #expect(decoded.timeZoneID == member.timeZoneID && decoded.tier == member.tier && decoded.locale == member.locale)
+            #expect(decoded.tags == member.tags)
+            #expect(decoded.occurrences.entries == member.occurrences.entries)
             // The decoder keeps no reference: changing the member changes no other copy.
             #expect(isKnownUniquelyReferenced(&decoded.storage))
         }
         // A failed record leaves nothing behind for the next one.
         #expect(throws: MemberStateDecodingError.self) { try decoder.decode([1, 1, 1, 2, 1, 0xC3]) }
         #expect(try decoder.decode(MemberStateCodec.encode(members[1])).member == members[1])
+    }
+
+    @Test func invalidUTF8InATagOrAPlanIdIsAnErrorInItsField() {
+        let member = MemberState(id: "m", horizon: Instant(epochMillis: 0))
+        // Field 9 (tags): one tag of one byte, 0xC3 (a lead byte with nothing after it).
+        var tags = MemberStateCodec.encode(member) + [9, 3, 1, 1, 0xC3]
+        tags[1] += 1
+        #expect(throws: MemberStateDecodingError(.invalidUTF8, field: "tags")) { try MemberStateCodec.decode(tags) }
+        // Field 19 (occurrences): a plan table of one id, 0xFF, and no entries.
+        var occurrences = MemberStateCodec.encode(member) + [19, 4, 1, 1, 0xFF, 0]
+        occurrences[1] += 1
+        #expect(throws: MemberStateDecodingError(.invalidUTF8, field: "occurrences")) { try MemberStateCodec.decode(occurrences) }
     }
 
     @Test func unknownZoneIsAnErrorInTheTimeZoneField() {
