@@ -11,6 +11,9 @@ public struct Engine: Sendable {
     public private(set) var timePlans: [Plan]
     public private(set) var eventPlans: [Plan]
     public private(set) var recurringPlans: [Plan]
+    /// What scheduling reads of each of `timePlans`, in the same order: a plan is a large struct, and reading one
+    /// from the array to compute a due time copied every field of it.
+    private(set) var timeSchedules: [TimeSchedule]
     /// Whether decision records are produced (CONTRACT §4; on by default).
     public var decisionsEnabled: Bool
     /// Whether `maxLateness` applies. `simulate` turns it off: a clock jump there is not downtime.
@@ -29,6 +32,7 @@ public struct Engine: Sendable {
         self.timePlans = active.filter { $0.trigger.kind == .time }
         self.eventPlans = active.filter { $0.trigger.kind == .event }
         self.recurringPlans = active.filter { $0.trigger.kind == .recurring }
+        self.timeSchedules = timePlans.map { TimeSchedule(planID: $0.id, trigger: $0.trigger) }
         self.decisionsEnabled = decisionsEnabled
         self.enforcesLateness = enforcesLateness
         self.decoder = decoder
@@ -86,4 +90,10 @@ public struct InputRecord: Sendable {
         if let traceparent { headers.append(OutputRecord.Header("traceparent", traceparent)) }
         return OutputRecord(role: .deadLetters, key: key, value: value, headers: headers)
     }
+}
+
+/// A time plan's id and trigger: everything a member's next occurrence of it is computed from.
+struct TimeSchedule: Sendable {
+    let planID: String
+    let trigger: Trigger
 }

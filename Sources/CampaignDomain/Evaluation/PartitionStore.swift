@@ -117,7 +117,7 @@ public struct PartitionStore: Sendable {
         // Expired buckets have no occurrences left to schedule; the rest of `tidy` comes after, as in a full visit.
         member.points.dropExpired(at: now)
         for index in engine.timePlans.indices where engine.timePlans[index].trigger.scheduleDiffers(before, member) {
-            guard let occurrence = Self.next(for: engine.timePlans[index], member: member, zone: zone) else { continue }
+            guard let occurrence = Self.next(for: engine.timeSchedules[index], member: member, zone: zone) else { continue }
             if occurrence.fireAt <= now { return false }
             due = min(due ?? occurrence.fireAt, occurrence.fireAt)
         }
@@ -220,13 +220,13 @@ public struct PartitionStore: Sendable {
         }
         let zone = member.zone(programme: engine.programme)
         // The next occurrence of each time plan, computed once; only the plan that fired is looked at again.
-        var candidates = engine.timePlans.indices.map { Self.next(for: engine.timePlans[$0], member: member, zone: zone) }
+        var candidates = engine.timePlans.indices.map { Self.next(for: engine.timeSchedules[$0], member: member, zone: zone) }
         while let index = candidates.indices.min(by: { (candidates[$0]?.fireAt ?? .max) < (candidates[$1]?.fireAt ?? .max) }),
             let occurrence = candidates[index], occurrence.fireAt <= now
         {
             Evaluator(engine: engine, now: now, zone: zone, traceparent: traceparent)
                 .evaluate(plan: engine.timePlans[index], occurrence: occurrence, member: &member, budget: &budget, into: &out)
-            candidates[index] = Self.next(for: engine.timePlans[index], member: member, zone: zone)
+            candidates[index] = Self.next(for: engine.timeSchedules[index], member: member, zone: zone)
         }
         // A held job whose quiet hours already ended (fired late) goes out now.
         while let held = member.heldNotifications.first, held.releaseAt <= now {
@@ -245,9 +245,16 @@ public struct PartitionStore: Sendable {
 
     /// The next not yet handled occurrence of `plan` for `member`, at or after the member's horizon.
     static func next(for plan: Plan, member: MemberState, zone: Zone) -> Occurrence? {
-        plan.trigger.nextOccurrence(
+        next(for: TimeSchedule(planID: plan.id, trigger: plan.trigger), member: member, zone: zone)
+    }
+
+    /// The same, from the engine's `timeSchedules` (what the hot paths use).
+    static func next(for schedule: TimeSchedule, member: MemberState, zone: Zone) -> Occurrence? {
+        // The closure captures the id alone: capturing the schedule copied it for every call.
+        let planID = schedule.planID
+        return schedule.trigger.nextOccurrence(
             for: member, zone: zone, notBefore: member.horizon,
-            isHandled: { member.occurrences.contains(planID: plan.id, name: $0) })
+            isHandled: { member.occurrences.contains(planID: planID, name: $0) })
     }
 
     /// Sets the member's next due time and queues it when it changed.
@@ -261,7 +268,7 @@ public struct PartitionStore: Sendable {
         let zone = member.zone(programme: engine.programme)
         var earliest = member.heldNotifications.first?.releaseAt
         for index in engine.timePlans.indices {
-            guard let occurrence = next(for: engine.timePlans[index], member: member, zone: zone) else { continue }
+            guard let occurrence = next(for: engine.timeSchedules[index], member: member, zone: zone) else { continue }
             if earliest.map({ occurrence.fireAt < $0 }) ?? true { earliest = occurrence.fireAt }
         }
         return earliest
