@@ -159,17 +159,22 @@ public struct PartitionStore: Sendable {
     }
 
     /// Rebuilds the timers from every member's `nextDue`, first computing it again for the members in `recomputing`
-    /// (every member when nil). Members are queued in id order, so equal due times fire in the same order every time.
+    /// (every member when nil). The heap is built from the entries sorted by due time, then member id, so members due at
+    /// the same instant fire in the same order every time, whatever order the members were restored in.
     mutating func rebuildTimers(recomputing: Set<String>?, engine: Engine) {
-        timers.removeAll()
-        for id in members.keys.sorted() {
-            guard let index = members.index(forKey: id) else { continue }
+        var entries: [(due: Instant, memberID: String)] = []
+        entries.reserveCapacity(members.count)
+        var index = members.startIndex
+        while index != members.endIndex {
+            let id = members.keys[index]
             if recomputing?.contains(id) ?? true {
                 // In place: a copy of the member would make setting its due time copy its whole storage box.
                 members.values[index].nextDue = Self.nextDue(of: members.values[index], engine: engine)
             }
-            if let due = members.values[index].nextDue { timers.push(due, id) }
+            if let due = members.values[index].nextDue { entries.append((due, id)) }
+            members.formIndex(after: &index)
         }
+        timers = TimerHeap(entries: entries)
     }
 
     /// Drops the recurring cursors of plans no longer active (or changed) and adds those missing.

@@ -5,6 +5,14 @@
 struct TimerHeap: Sendable {
     private var entries: [(due: Instant, memberID: String)] = []
 
+    init() {}
+
+    /// A heap of `entries` sorted by due time, then member id (a sorted array is already a heap), so members due at
+    /// the same instant come out in the same order whatever order `entries` came in.
+    init(entries: [(due: Instant, memberID: String)]) {
+        self.entries = entries.sorted { $0.due != $1.due ? $0.due < $1.due : $0.memberID < $1.memberID }
+    }
+
     var count: Int { entries.count }
     var peek: Instant? { entries.first?.due }
 
