@@ -32,16 +32,17 @@ public final class KafkaProducer: Sendable {
     ///
     /// When the local queue is full, polls and retries for up to 30 s before throwing.
     public func send(_ record: ProducerRecord) throws(KafkaError) {
-        let operation = "produce to \(record.topic)"
+        guard let first = produce(record) else { return }
+        // The queue is full (or something failed): the retry window starts now, off the path of every other record.
         let deadline = ContinuousClock.now.advanced(by: Self.queueFullRetryWindow)
-        while true {
-            guard let error = produce(record, operation: operation) else { return }
-            guard error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue, ContinuousClock.now < deadline else {
-                throw error
-            }
+        var error = first
+        while error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue, ContinuousClock.now < deadline {
             // Serving delivery reports frees queue space.
             client.poll(timeout: .milliseconds(100))
+            guard let next = produce(record) else { return }
+            error = next
         }
+        throw error
     }
 
     /// Serves delivery reports (non-blocking when timeout is .zero).
@@ -99,79 +100,98 @@ public final class KafkaProducer: Sendable {
     public var inFlightCount: Int { Int(rd_kafka_outq_len(client.handle)) }
 
     /// Calls `rd_kafka_produceva` once; returns its error, or nil when the record was enqueued.
-    private func produce(_ record: ProducerRecord, operation: String) -> KafkaError? {
-        // All strings and bytes go into one arena so a single pointer scope covers every field;
-        // RD_KAFKA_MSG_F_COPY and header copying mean librdkafka keeps no pointer into it.
-        var arena: [UInt8] = []
-        func put(_ bytes: some Sequence<UInt8>, terminate: Bool = false) -> Int {
-            let offset = arena.count
-            arena.append(contentsOf: bytes)
-            if terminate { arena.append(0) }
-            return offset
-        }
-        let topicOffset = put(record.topic.utf8, terminate: true)
-        let keyOffset = record.key.map { put($0) }
-        let valueOffset = record.value.map { put($0) }
-        let headerOffsets = record.headers.map { header in
-            (name: put(header.key.utf8, terminate: true), value: header.value.map { put($0) })
-        }
-
-        return arena.withUnsafeMutableBytes { buffer -> KafkaError? in
-            // Never empty: the topic's NUL terminator is always there.
-            guard let base = buffer.baseAddress else {
-                return KafkaError(operation: operation, message: "internal error: empty produce buffer")
-            }
-            func cString(_ offset: Int) -> UnsafePointer<CChar> {
-                UnsafePointer((base + offset).assumingMemoryBound(to: CChar.self))
-            }
-            var vus: [rd_kafka_vu_t] = []
-            vus.reserveCapacity(5 + record.headers.count)
-
-            var topic = rd_kafka_vu_t()
-            topic.vtype = RD_KAFKA_VTYPE_TOPIC
-            topic.u.cstr = cString(topicOffset)
-            vus.append(topic)
-
-            var partition = rd_kafka_vu_t()
-            partition.vtype = RD_KAFKA_VTYPE_PARTITION
-            partition.u.i32 = record.partition ?? -1  // -1 is RD_KAFKA_PARTITION_UA
-            vus.append(partition)
-
-            var flags = rd_kafka_vu_t()
-            flags.vtype = RD_KAFKA_VTYPE_MSGFLAGS
-            flags.u.i = RD_KAFKA_MSG_F_COPY
-            vus.append(flags)
-
-            if let keyOffset, let key = record.key {
-                var item = rd_kafka_vu_t()
-                item.vtype = RD_KAFKA_VTYPE_KEY
-                item.u.mem.ptr = base + keyOffset
-                item.u.mem.size = key.count
-                vus.append(item)
-            }
-            if let valueOffset, let value = record.value {
-                var item = rd_kafka_vu_t()
-                item.vtype = RD_KAFKA_VTYPE_VALUE
-                item.u.mem.ptr = base + valueOffset
-                item.u.mem.size = value.count
-                vus.append(item)
-            }
-            for (header, offsets) in zip(record.headers, headerOffsets) {
-                var item = rd_kafka_vu_t()
-                item.vtype = RD_KAFKA_VTYPE_HEADER
-                item.u.header.name = cString(offsets.name)
-                if let valueOffset = offsets.value, let value = header.value {
-                    item.u.header.val = UnsafeRawPointer(base + valueOffset)
-                    item.u.header.size = value.count
-                } else {
-                    item.u.header.val = nil  // null header value
-                    item.u.header.size = 0
+    ///
+    /// Key and value are passed from their own arrays, header names and values from one stack buffer, and the
+    /// arguments from another: no allocation per record. RD_KAFKA_MSG_F_COPY and header copying mean librdkafka keeps
+    /// no pointer into any of them.
+    private func produce(_ record: ProducerRecord) -> KafkaError? {
+        let failure = record.topic.withCString { (topic: UnsafePointer<CChar>) -> OpaquePointer? in
+            Self.withBytes(record.key) { (key: UnsafeRawBufferPointer?) -> OpaquePointer? in
+                Self.withBytes(record.value) { (value: UnsafeRawBufferPointer?) -> OpaquePointer? in
+                    produce(record, topic: topic, key: key, value: value)
                 }
-                vus.append(item)
             }
-            // Ownership: a returned rd_kafka_error_t is ours; KafkaError(consuming:) destroys it.
-            guard let failure = rd_kafka_produceva(client.handle, vus, vus.count) else { return nil }
-            return KafkaError(operation: operation, consuming: failure)
         }
+        // Ownership: a returned rd_kafka_error_t is ours; KafkaError(consuming:) destroys it.
+        guard let failure else { return nil }
+        return KafkaError(operation: "produce to \(record.topic)", consuming: failure)
+    }
+
+    private func produce(
+        _ record: ProducerRecord, topic: UnsafePointer<CChar>, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?
+    ) -> OpaquePointer? {
+        var headerBytes = 0
+        for header in record.headers { headerBytes += header.key.utf8.count + 1 + (header.value?.count ?? 0) }
+        // One spare byte, so the buffer is never empty: an empty key, value or header value points into it with size 0,
+        // since a null pointer would make it a null one instead.
+        return withUnsafeTemporaryAllocation(byteCount: headerBytes + 1, alignment: 1) { (arena: UnsafeMutableRawBufferPointer) -> OpaquePointer? in
+            let base = arena.baseAddress!
+            return withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 5 + record.headers.count) {
+                (vus: UnsafeMutableBufferPointer<rd_kafka_vu_t>) -> OpaquePointer? in
+                var count = 0
+                func add(_ item: rd_kafka_vu_t) {
+                    vus.initializeElement(at: count, to: item)
+                    count += 1
+                }
+                var item = rd_kafka_vu_t()
+                item.vtype = RD_KAFKA_VTYPE_TOPIC
+                item.u.cstr = topic
+                add(item)
+                item = rd_kafka_vu_t()
+                item.vtype = RD_KAFKA_VTYPE_PARTITION
+                item.u.i32 = record.partition ?? -1  // -1 is RD_KAFKA_PARTITION_UA
+                add(item)
+                item = rd_kafka_vu_t()
+                item.vtype = RD_KAFKA_VTYPE_MSGFLAGS
+                item.u.i = RD_KAFKA_MSG_F_COPY
+                add(item)
+                if let key {
+                    item = rd_kafka_vu_t()
+                    item.vtype = RD_KAFKA_VTYPE_KEY
+                    item.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress ?? UnsafeRawPointer(base))
+                    item.u.mem.size = key.count
+                    add(item)
+                }
+                if let value {
+                    item = rd_kafka_vu_t()
+                    item.vtype = RD_KAFKA_VTYPE_VALUE
+                    item.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress ?? UnsafeRawPointer(base))
+                    item.u.mem.size = value.count
+                    add(item)
+                }
+                var offset = 0
+                for header in record.headers {
+                    let nameStart = offset
+                    for byte in header.key.utf8 {
+                        arena[offset] = byte
+                        offset += 1
+                    }
+                    arena[offset] = 0  // the name is a C string
+                    offset += 1
+                    item = rd_kafka_vu_t()
+                    item.vtype = RD_KAFKA_VTYPE_HEADER
+                    item.u.header.name = UnsafePointer((base + nameStart).assumingMemoryBound(to: CChar.self))
+                    if let bytes = header.value {
+                        item.u.header.val = UnsafeRawPointer(base + offset)
+                        item.u.header.size = bytes.count
+                        for byte in bytes {
+                            arena[offset] = byte
+                            offset += 1
+                        }
+                    } else {
+                        item.u.header.val = nil  // a null header value
+                        item.u.header.size = 0
+                    }
+                    add(item)
+                }
+                return rd_kafka_produceva(client.handle, vus.baseAddress, count)
+            }
+        }
+    }
+
+    /// Runs `body` with `bytes` in place (nil for nil).
+    private static func withBytes<Result>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
+        guard let bytes else { return body(nil) }
+        return bytes.withUnsafeBytes { body($0) }
     }
 }

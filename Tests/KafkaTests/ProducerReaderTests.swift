@@ -33,6 +33,9 @@ struct ProducerReaderTests {
             records[5].value = nil  // tombstone
             records[6].key = nil
             records[7].value = []
+            // Empty is not null: an empty key and an empty header value arrive empty.
+            records[8].key = []
+            records[9].headers.append(KafkaHeader(key: "empty-header", value: []))
             for record in records { try producer.send(record) }
             try producer.flush(timeout: .seconds(10))
             #expect(producer.deliveredCount == 30)
