@@ -53,6 +53,11 @@ public struct DuplicateMemory: Sendable, Hashable {
         }
     }
 
+    /// Calls `body` with each hash in slot order (what `hashes` lists, without building the array).
+    func forEachHash(_ body: (UInt64) -> Void) {
+        for slot in 0..<count { body(self[slot]) }
+    }
+
     /// The slot the next hash overwrites once the ring is full.
     var next: Int {
         get { Int(nextSlot) }

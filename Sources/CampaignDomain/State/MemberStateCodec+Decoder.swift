@@ -177,6 +177,9 @@ extension MemberState {
         uniqueStorage().profile = shared
     }
 
+    /// The tags in `packTags`'s form, or nil when they are kept as a list (a tag holds the separator).
+    var packedTags: String? { storage.rare?.fields.unpackableTags == nil ? storage.packedTags : nil }
+
     /// Sets the tags from `packTags`'s form, which no tag's separator spoils.
     mutating func setPackedTags(_ packed: String) {
         uniqueStorage().packedTags = packed

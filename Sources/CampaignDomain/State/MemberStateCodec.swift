@@ -16,24 +16,33 @@ public enum MemberStateCodec {
     /// stores keep it so); a restore under the same fingerprint then takes the due time as it is. Without one, a
     /// restore computes the due time again.
     public static func encode(_ member: MemberState, schedule: ScheduleFingerprint? = nil) -> [UInt8] {
-        var body = ByteWriter()
-        body.bytes.reserveCapacity(256)
-        var payload = ByteWriter()
-        payload.bytes.reserveCapacity(128)
-        var count: UInt64 = 0
-        for field in fields {
-            payload.bytes.removeAll(keepingCapacity: true)
-            guard field.encode(member, schedule, &payload) else { continue }
-            body.varint(field.tag)
-            body.varint(UInt64(payload.bytes.count))
-            body.bytes += payload.bytes
+        // Written in one buffer: the field count and each payload's length go into a byte reserved before it, which
+        // is the whole varint below 128 (a longer payload moves up to make room).
+        var out = ByteWriter()
+        out.bytes.reserveCapacity(256)
+        out.bytes.append(formatVersion)
+        out.bytes.append(0)  // the field count: `fields` has fewer than 128 (checked where the table is built)
+        var count: UInt8 = 0
+        for field in encoders {
+            let start = out.bytes.count
+            out.varint(field.tag)
+            let lengthAt = out.bytes.count
+            out.bytes.append(0)
+            guard field.encode(member, schedule, &out) else {
+                out.bytes.removeLast(out.bytes.count - start)
+                continue
+            }
+            let length = out.bytes.count - lengthAt - 1
+            if length < 0x80 {
+                out.bytes[lengthAt] = UInt8(length)
+            } else {
+                var prefix = ByteWriter()
+                prefix.varint(UInt64(length))
+                out.bytes.replaceSubrange(lengthAt...lengthAt, with: prefix.bytes)
+            }
             count += 1
         }
-        var out = ByteWriter()
-        out.bytes.reserveCapacity(body.bytes.count + 4)
-        out.bytes.append(formatVersion)
-        out.varint(count)
-        out.bytes += body.bytes
+        out.bytes[1] = count
         return out.bytes
     }
 
@@ -121,9 +130,24 @@ public enum MemberStateCodec {
             d.member.homeStore = try r.string()
         })
         list.append(Field(9, "tags") { m, _, w in
-            guard !m.tags.isEmpty else { return false }
-            w.varint(UInt64(m.tags.count))
-            for tag in m.tags { w.string(tag) }
+            // Usually straight from the packed form, without a string per tag.
+            if let packed = m.packedTags {
+                guard !packed.isEmpty else { return false }
+                var packed = packed
+                packed.withUTF8 { utf8 in
+                    let separator = MemberState.tagSeparator
+                    w.varint(UInt64(utf8.reduce(0) { $0 + ($1 == separator ? 1 : 0) }))
+                    // Every tag starts with the separator, so each slice after one is a tag.
+                    for tag in utf8.split(separator: separator, omittingEmptySubsequences: false).dropFirst() {
+                        w.varint(UInt64(tag.count))
+                        w.bytes.append(contentsOf: tag)
+                    }
+                }
+                return true
+            }
+            let tags = m.tags
+            w.varint(UInt64(tags.count))
+            for tag in tags { w.string(tag) }
             return true
         } decode: { r, d throws(MemberStateDecodingError) in
             try d.readTags(&r)
@@ -211,10 +235,11 @@ public enum MemberStateCodec {
         })
         list.append(Field(18, "recentEvents") { m, _, w in
             // The ring as it is (slots, then the next slot to overwrite), so eviction order survives a restore.
-            guard !m.recentEvents.hashes.isEmpty else { return false }
-            w.varint(UInt64(m.recentEvents.hashes.count))
-            for hash in m.recentEvents.hashes { w.fixed64(hash) }
-            w.varint(UInt64(m.recentEvents.next))
+            let memory = m.recentEvents
+            guard memory.count > 0 else { return false }
+            w.varint(UInt64(memory.count))
+            memory.forEachHash { w.fixed64($0) }
+            w.varint(UInt64(memory.next))
             return true
         } decode: { r, d throws(MemberStateDecodingError) in
             let count = try r.count()
@@ -377,12 +402,16 @@ public enum MemberStateCodec {
     }
 
 
+    /// Each field's tag and encoder, in tag order (without the rest of a `Field`, which each step would copy).
+    static let encoders: [(tag: UInt64, encode: Field.Encode)] = fields.map { ($0.tag, $0.encode) }
+
     /// Each field's decoder and name indexed by tag, for decoding without a hash lookup per field (and without copying
     /// a whole `Field` for each).
     static let decodersByTag: [(decode: Field.Decode, name: StaticString)?] = {
         var table = [(decode: Field.Decode, name: StaticString)?](repeating: nil, count: 64)
         for field in fields {
             precondition(field.tag < 64 && table[Int(field.tag)] == nil, "changelog field tags are unique and below 64")
+            precondition(fields.count < 0x80, "encode writes the field count as one byte")
             table[Int(field.tag)] = (field.decode, field.name)
         }
         return table
