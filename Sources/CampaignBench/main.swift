@@ -10,7 +10,8 @@ func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").u
 
 let arguments = CommandLine.arguments.dropFirst()
 let smoke = arguments.contains("--smoke")
-/// `--only engine|state|kafka|restore` runs one group (for profiling; `state` includes the restore).
+/// `--only engine|state|kafka|restore|pipeline` runs one group (for profiling; `state` includes the restore, `kafka`
+/// the pipeline and the latency).
 let only = arguments.firstIndex(of: "--only").flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[arguments.index(after: $0)] : nil }
 func runs(_ group: String) -> Bool { only == nil || only == group }
 let root = FileManager.default.currentDirectoryPath
@@ -70,7 +71,7 @@ if runs("engine") {
         sizes: "\(year.events) events (\(yearMembers) enrolments, the rest over 12 months), \(plans.count) plans, \(year.outputs) outputs"))
 }
 
-if runs("kafka") {
+if runs("kafka") || only == "pipeline" {
 do {
     // The mock cluster keeps only about the last 5 MB of each partition: about 50 MB over 16 partitions at most.
     let pipeline = try PipelineBench.run(members: sized(40_000, smoke: 100), events: sized(160_000, smoke: 500), plans: plans, rounds: smoke ? 1 : 3)
@@ -80,6 +81,7 @@ do {
     report(Row(
         name: "Pipeline, exactly_once", figure: "worker \(format(pipeline.exactlyOncePerSecond)) events/s, ratio \(format(pipeline.exactlyOnceRatio, 2)) to the same baseline (runs \(pipeline.exactlyOnceRuns.map { format($0) }.joined(separator: ", ")))",
         target: "≥ 0.5 ×", sizes: "\(pipeline.events) events, \(PipelineBench.partitions) partitions, mock cluster (no transaction markers), 100 ms transactions, median of 3 runs"))
+    if only == "pipeline" { exit(0) }
     // Half the measured maximum: the latency worker runs exactly_once, the default.
     let rate = smoke ? 200 : max(100, pipeline.exactlyOncePerSecond / 2)
     let latency = try LatencyBench.run(rate: rate, seconds: smoke ? 1 : 10)
