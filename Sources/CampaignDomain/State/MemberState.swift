@@ -82,12 +82,8 @@ public struct MemberState: Sendable, Hashable {
     }
 
     public var lastActiveDate: LocalDate? {
-        get { storage.flags.contains(.lastActiveDate) ? LocalDate(daysSinceEpoch: storage.lastActiveDay) : nil }
-        set {
-            let box = uniqueStorage()
-            box.lastActiveDay = newValue?.daysSinceEpoch ?? 0
-            box.flags.set(.lastActiveDate, newValue != nil)
-        }
+        get { storage.lastActiveDay.map(LocalDate.init(daysSinceEpoch:)) }
+        set { uniqueStorage().lastActiveDay = newValue?.daysSinceEpoch }
     }
 
     public var orderCount: Int {
@@ -103,7 +99,7 @@ public struct MemberState: Sendable, Hashable {
     /// Spend in the current member-local year and month.
     public var periodSpend: PeriodSpend {
         get { storage.periodSpend }
-        _modify { yield &uniqueStorage().periodSpend }
+        set { uniqueStorage().periodSpend = newValue }
     }
 
     public var points: PointsLedger {
