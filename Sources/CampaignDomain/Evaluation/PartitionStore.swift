@@ -3,7 +3,7 @@
 /// Each input partition has its own store, so a partition can move between replicas with its state. Methods take the
 /// clock's `now` as a parameter: the store never reads a clock.
 public struct PartitionStore: Sendable {
-    public internal(set) var members: [String: MemberState] = [:]
+    public internal(set) var members = MemberTable()
     var timers = TimerHeap()
     /// This partition's share of coupon budgets and what it issued.
     public var budget: PartitionBudget
@@ -121,7 +121,7 @@ public struct PartitionStore: Sendable {
         }
         tidy(&member, now: now, engine: engine)
         member.nextDue = due
-        if let due, due != before.nextDue { timers.push(due, member.id) }
+        if let due, due != before.nextDue { queueTimer(due, for: member.id) }
         return true
     }
 
@@ -144,8 +144,8 @@ public struct PartitionStore: Sendable {
         advanceClock(to: now)
         while let due = timers.peek, due <= now {
             guard let entry = timers.pop() else { break }
-            guard members[entry.memberID]?.nextDue == entry.due else { continue }  // stale entry
-            processMember(entry.memberID, now: now, engine: engine, traceparent: nil, into: &out)
+            guard let member = members.member(inSlot: entry.slot), member.nextDue == entry.due else { continue }  // stale entry
+            processMember(member.id, now: now, engine: engine, traceparent: nil, into: &out)
         }
         sweepRecurring(now: now, engine: engine, into: &out)
     }
@@ -153,11 +153,13 @@ public struct PartitionStore: Sendable {
     /// Recomputes every member's next due time and the recurring cursors, e.g. after plans changed.
     public mutating func rescheduleAll(engine: Engine) {
         timers.removeAll()
+        // No timer entry names a slot any more, so removed members' slots may be reused.
+        members.reuseFreedSlots()
         for id in members.keys.sorted() {
             guard var member = members[id] else { continue }
             member.nextDue = Self.nextDue(of: member, engine: engine)
-            if let due = member.nextDue { timers.push(due, id) }
             members[id] = member
+            if let due = member.nextDue { queueTimer(due, for: id) }
         }
         let current = Dictionary(uniqueKeysWithValues: engine.recurringPlans.map { ($0.id, $0.trigger) })
         recurringCursors = recurringCursors.filter { current[$0.key.planID] == .recurring($0.value.trigger) }
@@ -216,9 +218,9 @@ public struct PartitionStore: Sendable {
         let previousDue = member.nextDue
         member.nextDue = candidates.compactMap { $0?.fireAt }.min()
         if let held = member.heldNotifications.first?.releaseAt, member.nextDue.map({ held < $0 }) ?? true { member.nextDue = held }
-        if let due = member.nextDue, due != previousDue { timers.push(due, member.id) }
         noteChange(memberID)
         members[memberID] = member
+        if let due = member.nextDue, due != previousDue { queueTimer(due, for: memberID) }
     }
 
     /// The next not yet handled occurrence of `plan` for `member`, at or after the member's horizon.
@@ -232,7 +234,16 @@ public struct PartitionStore: Sendable {
     mutating func schedule(_ member: inout MemberState, engine: Engine) {
         let previous = member.nextDue
         member.nextDue = Self.nextDue(of: member, engine: engine)
-        if let due = member.nextDue, due != previous { timers.push(due, member.id) }
+        if let due = member.nextDue, due != previous { queueTimer(due, for: member.id) }
+    }
+
+    /// Queues a timer entry for the member `id`, which must be in `members`.
+    mutating func queueTimer(_ due: Instant, for id: String) {
+        guard let slot = members.slot(of: id) else {
+            assertionFailure("a timer for \(id), who is not in the store")
+            return
+        }
+        timers.push(due, slot: slot)
     }
 
     static func nextDue(of member: MemberState, engine: Engine) -> Instant? {
