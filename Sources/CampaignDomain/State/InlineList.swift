@@ -37,6 +37,16 @@ struct InlineList<Element> {
         }
     }
 
+    /// Whether an element satisfies `predicate`; looks at the inline elements directly, without an iterator (the
+    /// occurrence log asks this for every candidate occurrence).
+    func contains(where predicate: (Element) throws -> Bool) rethrows -> Bool {
+        guard let first else { return false }
+        if try predicate(first) { return true }
+        guard let second else { return false }
+        if try predicate(second) { return true }
+        return try spill.contains(where: predicate)
+    }
+
     /// Removes the elements `shouldRemove` selects, keeping the others in order.
     mutating func removeAll(where shouldRemove: (Element) throws -> Bool) rethrows {
         guard try contains(where: shouldRemove) else { return }
