@@ -40,6 +40,27 @@ public struct MemberTable: Sendable, Equatable {
     /// The member in slot `slot`; nil when the slot is free.
     func member(inSlot slot: UInt32) -> MemberState? { Int(slot) < slots.count ? slots[Int(slot)] : nil }
 
+    /// The occupied slots with their members' ids, sorted by id.
+    func slotsSortedByID() -> [(id: String, slot: UInt32)] {
+        var pairs: [(id: String, slot: UInt32)] = []
+        pairs.reserveCapacity(count)
+        for (slot, member) in slots.enumerated() {
+            if let member { pairs.append((member.id, UInt32(slot))) }
+        }
+        return pairs.sorted { $0.id < $1.id }
+    }
+
+    /// Changes the member in slot `slot`, if any, in place: the slot lets go of it meanwhile, so the member's box is
+    /// not copied when nothing else shares it. `change` must leave the id alone.
+    mutating func modifyMember(inSlot slot: UInt32, _ change: (inout MemberState) -> Void) {
+        guard var member = slots[Int(slot)] else { return }
+        slots[Int(slot)] = nil
+        let id = member.id
+        change(&member)
+        precondition(member.id == id, "a member's id does not change in place")
+        slots[Int(slot)] = member
+    }
+
     /// Stores `member` under `id` (which must be `member.id`); returns the member it replaced.
     @discardableResult
     public mutating func updateValue(_ member: MemberState, forKey id: String) -> MemberState? {

@@ -155,11 +155,14 @@ public struct PartitionStore: Sendable {
         timers.removeAll()
         // No timer entry names a slot any more, so removed members' slots may be reused.
         members.reuseFreedSlots()
-        for id in members.keys.sorted() {
-            guard var member = members[id] else { continue }
-            member.nextDue = Self.nextDue(of: member, engine: engine)
-            members[id] = member
-            if let due = member.nextDue { queueTimer(due, for: id) }
+        // In id order, as ever, so timers due at the same instant fire in the same order on every replica.
+        for (_, slot) in members.slotsSortedByID() {
+            var due: Instant?
+            members.modifyMember(inSlot: slot) { member in
+                member.nextDue = Self.nextDue(of: member, engine: engine)
+                due = member.nextDue
+            }
+            if let due { timers.push(due, slot: slot) }
         }
         let current = Dictionary(uniqueKeysWithValues: engine.recurringPlans.map { ($0.id, $0.trigger) })
         recurringCursors = recurringCursors.filter { current[$0.key.planID] == .recurring($0.value.trigger) }

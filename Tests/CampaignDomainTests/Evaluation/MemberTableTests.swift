@@ -55,6 +55,21 @@ import Testing
         for index in 0..<100 where index != 7 { #expect(table["m-\(index)"]?.id == "m-\(index)") }
     }
 
+    @Test func slotsSortByIdAndAMemberChangesInPlace() {
+        var table = MemberTable()
+        for id in ["m-3", "m-10", "m-1", "a"] { table[id] = member(id) }
+        table["m-10"] = nil
+        let sorted = table.slotsSortedByID()
+        #expect(sorted.map(\.id) == ["a", "m-1", "m-3"])
+        #expect(sorted.allSatisfy { table.slot(of: $0.id) == $0.slot })
+        let slot = table.slot(of: "m-3")!
+        let box = ObjectIdentifier(table["m-3"]!.storage)
+        table.modifyMember(inSlot: slot) { $0.orderCount = 5 }
+        #expect(table["m-3"]?.orderCount == 5)
+        // Nothing else held the member, so its box was changed rather than copied.
+        #expect(ObjectIdentifier(table["m-3"]!.storage) == box)
+    }
+
     @Test func equalTablesAreEqualWhateverTheOrderOfTheirSlots() {
         var a = MemberTable()
         var b = MemberTable()
