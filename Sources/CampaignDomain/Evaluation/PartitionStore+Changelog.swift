@@ -68,7 +68,7 @@ extension PartitionStore {
             members[id] = original
             if let original {
                 zoneCounts[Self.zoneKey(original), default: 0] += 1
-                if let due = original.nextDue { timers.push(due, id) }
+                if let due = original.nextDue { queueTimer(due, for: id) }
             }
         }
         uncheckpointed.removeAll()

@@ -87,7 +87,7 @@ extension PartitionStore {
         // Zones are interned without a cap, so comparing boxes is comparing zone ids, without copying strings.
         let zone = zoneKey.isEmpty ? nil : Zone(identifier: zoneKey).map(SharedValues.zone)
         guard zoneKey.isEmpty || zone != nil else { return [] }
-        for (id, member) in members where member.storage.sharedTimeZone === zone { ids.append(id) }
+        for member in members.values where member.storage.sharedTimeZone === zone { ids.append(member.id) }
         return ids.sorted()
     }
 

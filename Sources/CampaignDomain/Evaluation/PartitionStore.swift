@@ -3,7 +3,7 @@
 /// Each input partition has its own store, so a partition can move between replicas with its state. Methods take the
 /// clock's `now` as a parameter: the store never reads a clock.
 public struct PartitionStore: Sendable {
-    public internal(set) var members: [String: MemberState] = [:]
+    public internal(set) var members = MemberTable()
     var timers = TimerHeap()
     /// This partition's share of coupon budgets and what it issued.
     public var budget: PartitionBudget
@@ -123,7 +123,7 @@ public struct PartitionStore: Sendable {
         }
         tidy(&member, now: now, engine: engine)
         member.nextDue = due
-        if let due, due != before.nextDue { timers.push(due, member.id) }
+        if let due, due != before.nextDue { queueTimer(due, for: member.id) }
         return true
     }
 
@@ -146,8 +146,8 @@ public struct PartitionStore: Sendable {
         advanceClock(to: now)
         while let due = timers.peek, due <= now {
             guard let entry = timers.pop() else { break }
-            guard members[entry.memberID]?.nextDue == entry.due else { continue }  // stale entry
-            processMember(entry.memberID, now: now, engine: engine, traceparent: nil, into: &out)
+            guard let member = members.member(inSlot: entry.slot), member.nextDue == entry.due else { continue }  // stale entry
+            processMember(member.id, now: now, engine: engine, traceparent: nil, into: &out)
         }
         sweepRecurring(now: now, engine: engine, into: &out)
     }
@@ -159,22 +159,20 @@ public struct PartitionStore: Sendable {
     }
 
     /// Rebuilds the timers from every member's `nextDue`, first computing it again for the members in `recomputing`
-    /// (every member when nil). The heap is built from the entries sorted by due time, then member id, so members due at
-    /// the same instant fire in the same order every time, whatever order the members were restored in.
+    /// (every member when nil).
     mutating func rebuildTimers(recomputing: Set<String>?, engine: Engine) {
-        var entries: [(due: Instant, memberID: String)] = []
-        entries.reserveCapacity(members.count)
-        var index = members.startIndex
-        while index != members.endIndex {
-            let id = members.keys[index]
-            if recomputing?.contains(id) ?? true {
-                // In place: a copy of the member would make setting its due time copy its whole storage box.
-                members.values[index].nextDue = Self.nextDue(of: members.values[index], engine: engine)
+        timers.removeAll()
+        // No timer entry names a slot any more, so removed members' slots may be reused.
+        members.reuseFreedSlots()
+        // In id order, as ever, so timers due at the same instant fire in the same order on every replica.
+        for (id, slot) in members.slotsSortedByID() {
+            var due: Instant?
+            members.modifyMember(inSlot: slot) { member in
+                if recomputing?.contains(id) ?? true { member.nextDue = Self.nextDue(of: member, engine: engine) }
+                due = member.nextDue
             }
-            if let due = members.values[index].nextDue { entries.append((due, id)) }
-            members.formIndex(after: &index)
+            if let due { timers.push(due, slot: slot) }
         }
-        timers = TimerHeap(entries: entries)
     }
 
     /// Drops the recurring cursors of plans no longer active (or changed) and adds those missing.
@@ -243,9 +241,9 @@ public struct PartitionStore: Sendable {
         let previousDue = member.nextDue
         member.nextDue = candidates.compactMap { $0?.fireAt }.min()
         if let held = member.heldNotifications.first?.releaseAt, member.nextDue.map({ held < $0 }) ?? true { member.nextDue = held }
-        if let due = member.nextDue, due != previousDue { timers.push(due, member.id) }
         noteChange(memberID)
         members[memberID] = member
+        if let due = member.nextDue, due != previousDue { queueTimer(due, for: memberID) }
     }
 
     /// The next not yet handled occurrence of `plan` for `member`, at or after the member's horizon.
@@ -266,7 +264,16 @@ public struct PartitionStore: Sendable {
     mutating func schedule(_ member: inout MemberState, engine: Engine) {
         let previous = member.nextDue
         member.nextDue = Self.nextDue(of: member, engine: engine)
-        if let due = member.nextDue, due != previous { timers.push(due, member.id) }
+        if let due = member.nextDue, due != previous { queueTimer(due, for: member.id) }
+    }
+
+    /// Queues a timer entry for the member `id`, which must be in `members`.
+    mutating func queueTimer(_ due: Instant, for id: String) {
+        guard let slot = members.slot(of: id) else {
+            assertionFailure("a timer for \(id), who is not in the store")
+            return
+        }
+        timers.push(due, slot: slot)
     }
 
     static func nextDue(of member: MemberState, engine: Engine) -> Instant? {

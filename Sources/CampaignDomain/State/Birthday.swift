@@ -27,23 +27,29 @@ public struct Birthday: Sendable, Hashable, CustomStringConvertible {
         return LocalDate(year: year, month: month, day: day).description
     }
 
-    /// The birthday in one word: day, month, a has-year bit and the year; nil when a part is out of range.
+    /// The birthday in 26 bits of a word: a has-year bit, the day, the month and the year; nil when a part is out of
+    /// range.
     ///
-    /// Member state stores birthdays this way; every birthday an event can carry (a four-digit year) fits.
-    var packed: UInt64? {
-        guard (0...255).contains(month), (0...255).contains(day) else { return nil }
-        var word = UInt64(day) | UInt64(month) << 8
+    /// Bit 0 has-year, bits 1–5 the day, bits 6–9 the month, bits 16–31 the year (signed); bits 10–15 stay clear for
+    /// the caller's flags. Member state stores birthdays this way; every birthday an event can carry (a four-digit
+    /// year, a valid month and day) fits.
+    var packed: UInt32? {
+        guard (0...31).contains(day), (0...15).contains(month) else { return nil }
+        var word = UInt32(day) << 1 | UInt32(month) << 6
         if let year {
-            guard let year32 = Int32(exactly: year) else { return nil }
-            word |= 1 << 16 | UInt64(UInt32(bitPattern: year32)) << 32
+            guard let year16 = Int16(exactly: year) else { return nil }
+            word |= 1 | UInt32(UInt16(bitPattern: year16)) << 16
         }
         return word
     }
 
-    /// The birthday `packed` returned `word` for.
-    init(packed word: UInt64) {
-        let year = word & (1 << 16) != 0 ? Int(Int32(bitPattern: UInt32(truncatingIfNeeded: word >> 32))) : nil
-        self.init(year: year, month: Int(word >> 8 & 0xFF), day: Int(word & 0xFF))
+    /// The bits of a word `packed` uses.
+    static let packedMask: UInt32 = 0xFFFF_03FF
+
+    /// The birthday `packed` returned `word` for (bits outside `packedMask` are ignored).
+    init(packed word: UInt32) {
+        let year = word & 1 != 0 ? Int(Int16(bitPattern: UInt16(truncatingIfNeeded: word >> 16))) : nil
+        self.init(year: year, month: Int(word >> 6 & 0xF), day: Int(word >> 1 & 0x1F))
     }
 
     /// The date the birthday falls on in `year`; Feb 29 moves to Feb 28 or Mar 1 in common years.

@@ -3,7 +3,10 @@ extension MemberState {
     ///
     /// One box per member instead of a 350-byte struct keeps each dictionary slot holding a member (the store's
     /// members, its uncheckpointed originals) at one pointer. Inside, optional instants and the last active date are
-    /// plain integers with a presence bit in `flags`, and fields few members use live in `rare`.
+    /// plain integers with a presence bit in `word`, counts and days are 32 bits wide, and fields few members use live
+    /// in `rare`; so does any value too wide for its narrow field (never from a parsed event; kept so no value is
+    /// lost). The stored properties are ordered so none needs padding: the box is 232 bytes, which malloc serves
+    /// from its 240-byte size class.
     ///
     /// Sendable because it is never mutated while shared: `MemberState` mutates a box only through `uniqueStorage()`,
     /// which copies it unless `isKnownUniquelyReferenced` holds, the same discipline that makes `Array` Sendable.
@@ -15,7 +18,8 @@ extension MemberState {
     /// `MemberState`, which does not compile.
     final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var id: String
-        /// Tier, locale and zone together, interned: members share a handful of combinations. Nil when all are nil.
+        /// Tier, locale, zone and tags together, interned: members share a handful of combinations. Nil when all are
+        /// at their defaults.
         @exclusivity(unchecked) var profile: SharedValue<Profile>?
         /// Milliseconds since the epoch; meaningful when `flags` has `.enrolledAt`.
         @exclusivity(unchecked) var enrolledAt: Int64 = 0
@@ -25,23 +29,29 @@ extension MemberState {
         @exclusivity(unchecked) var horizon: Int64
         /// Milliseconds since the epoch; meaningful when `flags` has `.nextDue`.
         @exclusivity(unchecked) var nextDue: Int64 = 0
-        /// Days since 1970-01-01; meaningful when `flags` has `.lastActiveDate`.
-        @exclusivity(unchecked) var lastActiveDay: Int64 = 0
-        @exclusivity(unchecked) var activityStreakDays: Int = 0
-        @exclusivity(unchecked) var orderCount: Int = 0
         @exclusivity(unchecked) var lifetimeSpendMicros: Int64 = 0
-        /// `Birthday.packed`; meaningful when `flags` has `.birthday` (a birthday that does not pack is in `rare`).
-        @exclusivity(unchecked) var packedBirthday: UInt64 = 0
-        @exclusivity(unchecked) var periodSpend = PeriodSpend()
-        /// `MemberState.packTags`; the tags are in `rare` when they do not pack.
-        @exclusivity(unchecked) var packedTags = ""
+        /// `PeriodSpend.yearSpend` in micros.
+        @exclusivity(unchecked) var yearSpendMicros: Int64 = 0
+        /// `PeriodSpend.monthSpend` in micros.
+        @exclusivity(unchecked) var monthSpendMicros: Int64 = 0
         @exclusivity(unchecked) var points = PointsLedger()
         @exclusivity(unchecked) var occurrences = OccurrenceLog()
         @exclusivity(unchecked) var rare: RareBox?
-        // Small fields last, where they share the duplicate memory's trailing padding.
+        // The 4-byte fields after the duplicate memory (42 bytes), in its trailing padding.
         @exclusivity(unchecked) var recentEvents = DuplicateMemory()
         @exclusivity(unchecked) var consents = Consents()
-        @exclusivity(unchecked) var flags = Flags()
+        /// Days since 1970-01-01; meaningful when `flags` has `.lastActiveDate` (`rare` has it when it does not fit).
+        @exclusivity(unchecked) var lastActiveDay32: Int32 = 0
+        /// `activityStreakDays` (`rare` has it when it does not fit).
+        @exclusivity(unchecked) var streak32: Int32 = 0
+        /// `orderCount` (`rare` has it when it does not fit).
+        @exclusivity(unchecked) var orderCount32: Int32 = 0
+        /// `PeriodSpend.month` (year × 12 + month − 1); the period spend's year is this divided by 12, rounded down
+        /// (`rare` has the whole period spend when its year is not that, or the month does not fit).
+        @exclusivity(unchecked) var spendMonth32: Int32 = 0
+        /// `Birthday.packed` in the bits of `Birthday.packedMask` (meaningful when `flags` has `.birthday`; a birthday
+        /// that does not pack is in `rare`), and `Flags` in bits 10 to 14.
+        @exclusivity(unchecked) var word: UInt32 = 0
 
         init(id: String, horizon: Int64) {
             self.id = id
@@ -55,20 +65,26 @@ extension MemberState {
             other.enrolledAt = enrolledAt
             other.lastActivity = lastActivity
             other.nextDue = nextDue
-            other.lastActiveDay = lastActiveDay
-            other.activityStreakDays = activityStreakDays
-            other.orderCount = orderCount
             other.lifetimeSpendMicros = lifetimeSpendMicros
-            other.packedBirthday = packedBirthday
-            other.periodSpend = periodSpend
-            other.packedTags = packedTags
+            other.yearSpendMicros = yearSpendMicros
+            other.monthSpendMicros = monthSpendMicros
             other.points = points
             other.occurrences = occurrences
             other.rare = rare
             other.recentEvents = recentEvents
             other.consents = consents
-            other.flags = flags
+            other.lastActiveDay32 = lastActiveDay32
+            other.streak32 = streak32
+            other.orderCount32 = orderCount32
+            other.spendMonth32 = spendMonth32
+            other.word = word
             return other
+        }
+
+        /// Which optional fields are present (bits 10 to 14 of `word`).
+        var flags: Flags {
+            get { Flags(rawValue: UInt8(truncatingIfNeeded: word >> 10) & 0x1F) }
+            set { word = word & ~(0x1F << 10) | UInt32(newValue.rawValue) << 10 }
         }
 
         var tier: String? {
@@ -104,18 +120,72 @@ extension MemberState {
             flags.set(flag, value != nil)
         }
 
+        var lastActiveDay: Int64? {
+            get {
+                guard flags.contains(.lastActiveDate) else { return nil }
+                return rare?.fields.wideLastActiveDay ?? Int64(lastActiveDay32)
+            }
+            set {
+                let narrow = newValue.flatMap { Int32(exactly: $0) }
+                lastActiveDay32 = narrow ?? 0
+                flags.set(.lastActiveDate, newValue != nil)
+                let wide = narrow == nil ? newValue : nil
+                if wide != rare?.fields.wideLastActiveDay { modifyRare { $0.wideLastActiveDay = wide } }
+            }
+        }
+
+        var activityStreakDays: Int {
+            get { rare?.fields.wideStreak ?? Int(streak32) }
+            set {
+                let narrow = Int32(exactly: newValue)
+                streak32 = narrow ?? 0
+                let wide = narrow == nil ? newValue : nil
+                if wide != rare?.fields.wideStreak { modifyRare { $0.wideStreak = wide } }
+            }
+        }
+
+        var orderCount: Int {
+            get { rare?.fields.wideOrderCount ?? Int(orderCount32) }
+            set {
+                let narrow = Int32(exactly: newValue)
+                orderCount32 = narrow ?? 0
+                let wide = narrow == nil ? newValue : nil
+                if wide != rare?.fields.wideOrderCount { modifyRare { $0.wideOrderCount = wide } }
+            }
+        }
+
+        var periodSpend: PeriodSpend {
+            get {
+                if let wide = rare?.fields.widePeriodSpend { return wide }
+                var spend = PeriodSpend()
+                spend.month = Int(spendMonth32)
+                spend.year = spend.month.floorDivInt(12)
+                spend.yearSpend = DecimalAmount(micros: yearSpendMicros)
+                spend.monthSpend = DecimalAmount(micros: monthSpendMicros)
+                return spend
+            }
+            set {
+                yearSpendMicros = newValue.yearSpend.micros
+                monthSpendMicros = newValue.monthSpend.micros
+                let narrow = Int32(exactly: newValue.month).flatMap { newValue.year == newValue.month.floorDivInt(12) ? $0 : nil }
+                spendMonth32 = narrow ?? 0
+                let wide = narrow == nil ? newValue : nil
+                if wide != rare?.fields.widePeriodSpend { modifyRare { $0.widePeriodSpend = wide } }
+            }
+        }
+
         var birthday: Birthday? {
             get {
-                if flags.contains(.birthday) { return Birthday(packed: packedBirthday) }
+                if flags.contains(.birthday) { return Birthday(packed: word & Birthday.packedMask) }
                 return rare?.fields.unpackableBirthday
             }
             set {
                 if let newValue, let packed = newValue.packed {
-                    packedBirthday = packed
+                    word = word & ~Birthday.packedMask | packed
                     flags.insert(.birthday)
                     if rare?.fields.unpackableBirthday != nil { modifyRare { $0.unpackableBirthday = nil } }
                 } else {
-                    packedBirthday = 0
+                    word &= ~Birthday.packedMask
                     flags.remove(.birthday)
                     if newValue != nil || rare?.fields.unpackableBirthday != nil { modifyRare { $0.unpackableBirthday = newValue } }
                 }
@@ -125,14 +195,14 @@ extension MemberState {
         var tags: [String] {
             get {
                 if let tags = rare?.fields.unpackableTags { return tags }
-                return MemberState.unpackTags(packedTags)
+                return MemberState.unpackTags(profile?.value.tags ?? "")
             }
             set {
                 if let packed = MemberState.packTags(newValue) {
-                    packedTags = packed
+                    if packed != profile?.value.tags ?? "" { changeProfile { $0.tags = packed } }
                     if rare?.fields.unpackableTags != nil { modifyRare { $0.unpackableTags = nil } }
                 } else {
-                    packedTags = ""
+                    if profile?.value.tags.isEmpty == false { changeProfile { $0.tags = "" } }
                     modifyRare { $0.unpackableTags = newValue }
                 }
             }
@@ -160,42 +230,53 @@ extension MemberState {
         }
 
         func hasEqualFields(_ other: Storage) -> Bool {
-            id == other.id && tier == other.tier && locale == other.locale && timeZone == other.timeZone
+            id == other.id && (profile === other.profile || profile?.value == other.profile?.value)
                 && enrolledAt == other.enrolledAt && lastActivity == other.lastActivity && horizon == other.horizon
-                && nextDue == other.nextDue && lastActiveDay == other.lastActiveDay
-                && activityStreakDays == other.activityStreakDays && orderCount == other.orderCount
-                && lifetimeSpendMicros == other.lifetimeSpendMicros && packedBirthday == other.packedBirthday
-                && periodSpend == other.periodSpend && packedTags == other.packedTags && points == other.points
-                && occurrences == other.occurrences && recentEvents == other.recentEvents && consents == other.consents
-                && flags == other.flags && (rare?.fields ?? RareFields()) == (other.rare?.fields ?? RareFields())
+                && nextDue == other.nextDue && lifetimeSpendMicros == other.lifetimeSpendMicros
+                && yearSpendMicros == other.yearSpendMicros && monthSpendMicros == other.monthSpendMicros
+                && points == other.points && occurrences == other.occurrences && recentEvents == other.recentEvents
+                && consents == other.consents && lastActiveDay32 == other.lastActiveDay32 && streak32 == other.streak32
+                && orderCount32 == other.orderCount32 && spendMonth32 == other.spendMonth32 && word == other.word
+                && (rare?.fields ?? RareFields()) == (other.rare?.fields ?? RareFields())
         }
 
         func hashFields(into hasher: inout Hasher) {
             hasher.combine(id)
             hasher.combine(horizon)
             hasher.combine(nextDue)
-            hasher.combine(flags.rawValue)
+            hasher.combine(word)
             hasher.combine(recentEvents)
             hasher.combine(occurrences)
             hasher.combine(points)
         }
     }
 
-    /// A member's tier, locale and time zone: few distinct combinations, so members share them (see `SharedValues`).
+    /// A member's tier, locale, time zone and tags: few distinct combinations, so members share them (see
+    /// `SharedValues`).
     struct Profile: Sendable, Hashable {
         var tier: String?
         var locale: String?
         /// Interned without a cap, so comparing boxes compares zones.
         var zone: SharedValue<Zone>?
+        /// `MemberState.packTags`; empty when the member has no tags or they do not pack (then they are in `rare`).
+        var tags = ""
+
+        init(tier: String? = nil, locale: String? = nil, zone: SharedValue<Zone>? = nil, tags: String = "") {
+            self.tier = tier
+            self.locale = locale
+            self.zone = zone
+            self.tags = tags
+        }
 
         static func == (lhs: Profile, rhs: Profile) -> Bool {
-            lhs.tier == rhs.tier && lhs.locale == rhs.locale && lhs.zone === rhs.zone
+            lhs.tier == rhs.tier && lhs.locale == rhs.locale && lhs.zone === rhs.zone && lhs.tags == rhs.tags
         }
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(tier)
             hasher.combine(locale)
             hasher.combine(zone.map(ObjectIdentifier.init))
+            hasher.combine(tags)
         }
     }
 
@@ -224,6 +305,14 @@ extension MemberState {
         var unpackableBirthday: Birthday?
         /// Tags with a U+001F in one of them, which `packTags` cannot join.
         var unpackableTags: [String]?
+        /// A last active date (days since 1970-01-01) too far from 1970 for 32 bits.
+        var wideLastActiveDay: Int64?
+        /// An activity streak too long for 32 bits.
+        var wideStreak: Int?
+        /// An order count too large for 32 bits.
+        var wideOrderCount: Int?
+        /// A period spend whose month does not fit 32 bits or whose year is not the month's.
+        var widePeriodSpend: PeriodSpend?
 
         var isEmpty: Bool { self == RareFields() }
     }
@@ -285,12 +374,16 @@ extension MemberState: CustomReflectable {
     /// `MemberStateStorageTests` checks this against the boxes' actual stored properties, so a new stored property
     /// must be named here, and then in `customMirror`, and then in the codec.
     static let storedFieldOwners: [String: [String]] = [
-        "id": ["id"], "profile": ["tier", "locale", "timeZone"], "enrolledAt": ["enrolledAt"],
-        "lastActivity": ["lastActivity"], "horizon": ["horizon"], "nextDue": ["nextDue"], "lastActiveDay": ["lastActiveDate"],
-        "activityStreakDays": ["activityStreakDays"], "orderCount": ["orderCount"], "lifetimeSpendMicros": ["lifetimeSpend"],
-        "packedBirthday": ["birthday"], "periodSpend": ["periodSpend"], "packedTags": ["tags"], "points": ["points"],
-        "occurrences": ["occurrences"], "rare": [], "recentEvents": ["recentEvents"], "consents": ["consents"], "flags": [],
-        "homeStore": ["homeStore"], "couponsRedeemed": ["couponsRedeemed"], "heldNotifications": ["heldNotifications"],
-        "recurringLast": ["recurringLast"], "notificationsSent": ["notificationsSent"], "unpackableBirthday": ["birthday"], "unpackableTags": ["tags"],
+        "id": ["id"], "profile": ["tier", "locale", "timeZone", "tags"], "enrolledAt": ["enrolledAt"],
+        "lastActivity": ["lastActivity"], "horizon": ["horizon"], "nextDue": ["nextDue"],
+        "lastActiveDay32": ["lastActiveDate"], "streak32": ["activityStreakDays"], "orderCount32": ["orderCount"],
+        "lifetimeSpendMicros": ["lifetimeSpend"], "yearSpendMicros": ["periodSpend"], "monthSpendMicros": ["periodSpend"],
+        "spendMonth32": ["periodSpend"], "word": ["birthday", "enrolledAt", "lastActivity", "nextDue", "lastActiveDate"],
+        "points": ["points"], "occurrences": ["occurrences"], "rare": [], "recentEvents": ["recentEvents"],
+        "consents": ["consents"], "homeStore": ["homeStore"], "couponsRedeemed": ["couponsRedeemed"],
+        "heldNotifications": ["heldNotifications"], "recurringLast": ["recurringLast"],
+        "notificationsSent": ["notificationsSent"], "unpackableBirthday": ["birthday"], "unpackableTags": ["tags"],
+        "wideLastActiveDay": ["lastActiveDate"], "wideStreak": ["activityStreakDays"], "wideOrderCount": ["orderCount"],
+        "widePeriodSpend": ["periodSpend"],
     ]
 }

@@ -82,12 +82,8 @@ public struct MemberState: Sendable, Hashable {
     }
 
     public var lastActiveDate: LocalDate? {
-        get { storage.flags.contains(.lastActiveDate) ? LocalDate(daysSinceEpoch: storage.lastActiveDay) : nil }
-        set {
-            let box = uniqueStorage()
-            box.lastActiveDay = newValue?.daysSinceEpoch ?? 0
-            box.flags.set(.lastActiveDate, newValue != nil)
-        }
+        get { storage.lastActiveDay.map(LocalDate.init(daysSinceEpoch:)) }
+        set { uniqueStorage().lastActiveDay = newValue?.daysSinceEpoch }
     }
 
     public var orderCount: Int {
@@ -103,7 +99,7 @@ public struct MemberState: Sendable, Hashable {
     /// Spend in the current member-local year and month.
     public var periodSpend: PeriodSpend {
         get { storage.periodSpend }
-        _modify { yield &uniqueStorage().periodSpend }
+        set { uniqueStorage().periodSpend = newValue }
     }
 
     public var points: PointsLedger {
@@ -222,89 +218,5 @@ public struct HandledOccurrence: Sendable, Hashable {
         self.occurrence = occurrence
         self.firedAt = firedAt
         self.counted = counted
-    }
-}
-
-/// The occurrences a member has had evaluated, kept long enough to stop any re-firing.
-///
-/// An entry's plan id and counted flag are one shared interned box (`SharedValue`), so an entry is 32 bytes and a plan
-/// id read from the changelog is not copied into every member that has it.
-public struct OccurrenceLog: Sendable, Hashable {
-    /// Entries older than this behind the member's horizon are pruned (two years covers yearly triggers and their offsets).
-    public static let retentionSeconds: Int64 = 800 * 86_400
-    private var log: [Entry] = []
-
-    /// What entries of one plan share: the plan id and whether the entry counts towards `limits.perMember`.
-    struct PlanMark: Sendable, Hashable {
-        var planID: String
-        var counted: Bool
-    }
-
-    /// One `HandledOccurrence`, compactly.
-    struct Entry: Sendable, Hashable {
-        var mark: SharedValue<PlanMark>
-        var occurrence: String
-        var firedAt: Int64
-
-        var planID: String { mark.value.planID }
-
-        static func == (lhs: Entry, rhs: Entry) -> Bool {
-            lhs.mark.value == rhs.mark.value && lhs.occurrence == rhs.occurrence && lhs.firedAt == rhs.firedAt
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(mark.value)
-            hasher.combine(occurrence)
-            hasher.combine(firedAt)
-        }
-    }
-
-    public init() {}
-
-    /// Every entry, oldest first.
-    public var entries: [HandledOccurrence] {
-        log.map {
-            HandledOccurrence(
-                planID: $0.planID, occurrence: $0.occurrence, firedAt: Instant(epochMillis: $0.firedAt), counted: $0.mark.value.counted)
-        }
-    }
-
-    public var isEmpty: Bool { log.isEmpty }
-
-    public func contains(planID: String, occurrence: String) -> Bool {
-        log.contains { $0.planID == planID && $0.occurrence == occurrence }
-    }
-
-    /// Like `contains(planID:occurrence:)`, spelling the name out only when the plan has entries at all.
-    public func contains(planID: String, name: Occurrence.Name) -> Bool {
-        guard let first = log.firstIndex(where: { $0.planID.isSameText(as: planID) }) else { return false }
-        return log[first...].contains { $0.planID.isSameText(as: planID) && name.isSpelled(by: $0.occurrence) }
-    }
-
-    public mutating func record(_ entry: HandledOccurrence) {
-        // The box of an earlier entry with the same mark when there is one, so recording rarely takes the interning lock.
-        let mark = PlanMark(planID: entry.planID, counted: entry.counted)
-        let shared = log.first(where: { $0.mark.value == mark })?.mark ?? SharedValues.planMark(mark)
-        log.append(Entry(mark: shared, occurrence: entry.occurrence, firedAt: entry.firedAt.epochMillis))
-    }
-
-    mutating func reserveCapacity(_ count: Int) { log.reserveCapacity(count) }
-
-    /// Appends an entry whose plan mark is already interned (a restore's decoder shares them across members).
-    mutating func append(_ mark: SharedValue<PlanMark>, occurrence: String, firedAt: Instant) {
-        log.append(Entry(mark: mark, occurrence: occurrence, firedAt: firedAt.epochMillis))
-    }
-
-    /// Counted firings of `planID` with `firedAt` in `(since, through]`.
-    public func countedFirings(planID: String, after since: Instant, through: Instant) -> Int {
-        let since = since.epochMillis, through = through.epochMillis
-        return log.reduce(0) {
-            $0 + ($1.firedAt > since && $1.firedAt <= through && $1.mark.value.counted && $1.planID == planID ? 1 : 0)
-        }
-    }
-
-    public mutating func prune(before horizon: Instant) {
-        let cutoff = horizon.adding(seconds: -Self.retentionSeconds).epochMillis
-        log.removeAll { $0.firedAt < cutoff }
     }
 }

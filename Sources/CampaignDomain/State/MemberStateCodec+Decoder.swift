@@ -16,20 +16,21 @@ extension MemberStateCodec {
         /// are interned through the shared tables, which is just as correct, only slower).
         static let cacheCapacity = 4096
 
-        /// The tier, locale and zone identifier as a record spells them.
+        /// The tier, locale, zone identifier and packed tags as a record spells them.
         struct ProfileKey: Hashable, Sendable {
             var tier: String?
             var locale: String?
             var zoneID: String?
+            /// `MemberState.packTags`'s form; empty when the member has none or they do not pack.
+            var tags = ""
 
-            var isEmpty: Bool { tier == nil && locale == nil && zoneID == nil }
+            var isEmpty: Bool { tier == nil && locale == nil && zoneID == nil && tags.isEmpty }
         }
 
-        /// A plan id met in an occurrence log, with its interned marks, found again by its UTF-8 bytes.
+        /// A plan id met in an occurrence log, found again by its UTF-8 bytes.
         struct KnownPlan: Sendable {
             let utf8: [UInt8]
-            let counted: SharedValue<OccurrenceLog.PlanMark>
-            let uncounted: SharedValue<OccurrenceLog.PlanMark>
+            let id: String
         }
 
         /// The fields' decoders by tag, read once here rather than through the lazily initialised global per field.
@@ -46,6 +47,8 @@ extension MemberStateCodec {
         /// The member so far; nil between records, so the member returned is the only reference to its storage.
         var member: MemberState!
         var profile = ProfileKey()
+        /// Tags that do not pack (one holds the separator), set after the profile.
+        var unpackableTags: [String]?
         var schedule: ScheduleFingerprint?
 
         public init() {}
@@ -56,12 +59,14 @@ extension MemberStateCodec {
             guard format == MemberStateCodec.formatVersion else { throw MemberStateDecodingError(.unsupportedFormat(format)) }
             member = MemberState(id: "", horizon: Instant(epochMillis: 0))
             profile = ProfileKey()
+            unpackableTags = nil
             schedule = nil
             defer { member = nil }
             try ByteReader.withReader(over: bytes, from: 1, field: "record") { reader throws(MemberStateDecodingError) in
                 try decodeFields(&reader)
             }
             try setProfile()
+            if let unpackableTags { member.tags = unpackableTags }
             return Decoded(member: member, schedule: schedule)
         }
 
@@ -103,13 +108,14 @@ extension MemberStateCodec {
                 }
                 zone = SharedValues.zone(known)
             }
-            let shared = SharedValues.profile(MemberState.Profile(tier: profile.tier, locale: profile.locale, zone: zone))
+            let shared = SharedValues.profile(
+                MemberState.Profile(tier: profile.tier, locale: profile.locale, zone: zone, tags: profile.tags))
             if profiles.count < Self.cacheCapacity { profiles[profile] = shared }
             member.setSharedProfile(shared)
         }
 
         /// Reads an occurrence log's plan table: each id is looked up by its bytes among the plans met before, so a
-        /// restore makes one string and one pair of marks per plan, not per record.
+        /// restore makes one string per plan, not per record.
         mutating func readPlanTable(_ reader: inout ByteReader) throws(MemberStateDecodingError) {
             recordPlans.removeAll(keepingCapacity: true)
             for _ in 0..<(try reader.count()) {
@@ -121,10 +127,7 @@ extension MemberStateCodec {
                 guard let id = String(validUTF8: raw.assumingMemoryBound(to: UInt8.self)) else { throw reader.error(.invalidUTF8) }
                 // Past the cap, start over: memory stays bounded, and the plans still in use come back.
                 if plans.count >= Self.cacheCapacity { plans.removeAll() }
-                plans.append(
-                    KnownPlan(
-                        utf8: Array(raw), counted: SharedValues.planMark(OccurrenceLog.PlanMark(planID: id, counted: true)),
-                        uncounted: SharedValues.planMark(OccurrenceLog.PlanMark(planID: id, counted: false))))
+                plans.append(KnownPlan(utf8: Array(raw), id: id))
                 recordPlans.append(plans.count - 1)
             }
         }
@@ -132,11 +135,8 @@ extension MemberStateCodec {
         /// How many plans the current record's plan table has.
         var recordPlanCount: Int { recordPlans.count }
 
-        /// The interned mark of plan `index` of the current record's plan table.
-        func planMark(_ index: Int, counted: Bool) -> SharedValue<OccurrenceLog.PlanMark> {
-            let plan = plans[recordPlans[index]]
-            return counted ? plan.counted : plan.uncounted
-        }
+        /// The id of plan `index` of the current record's plan table.
+        func planID(_ index: Int) -> String { plans[recordPlans[index]].id }
 
         /// Reads a tag list straight into `MemberState.packTags`'s form, without a string per tag.
         mutating func readTags(_ reader: inout ByteReader) throws(MemberStateDecodingError) {
@@ -156,7 +156,7 @@ extension MemberStateCodec {
                 tagLengths.append(raw.count)
             }
             guard separated else {
-                member.setPackedTags(String(decoding: packedTags, as: UTF8.self))
+                profile.tags = String(decoding: packedTags, as: UTF8.self)
                 return
             }
             // A tag holding the separator cannot be packed: the tags are kept as a list (rare).
@@ -166,7 +166,7 @@ extension MemberStateCodec {
                 tags.append(String(decoding: packedTags[(start + 1)..<(start + 1 + length)], as: UTF8.self))
                 start += 1 + length
             }
-            member.tags = tags
+            unpackableTags = tags
         }
     }
 }
@@ -178,10 +178,5 @@ extension MemberState {
     }
 
     /// The tags in `packTags`'s form, or nil when they are kept as a list (a tag holds the separator).
-    var packedTags: String? { storage.rare?.fields.unpackableTags == nil ? storage.packedTags : nil }
-
-    /// Sets the tags from `packTags`'s form, which no tag's separator spoils.
-    mutating func setPackedTags(_ packed: String) {
-        uniqueStorage().packedTags = packed
-    }
+    var packedTags: String? { storage.rare?.fields.unpackableTags == nil ? storage.profile?.value.tags ?? "" : nil }
 }

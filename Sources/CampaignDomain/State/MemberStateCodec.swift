@@ -283,14 +283,13 @@ public enum MemberStateCodec {
             try d.readPlanTable(&r)
             let count = try r.count()
             var log = OccurrenceLog()
-            log.reserveCapacity(count)
             for _ in 0..<count {
                 let planIndex = try r.varint()
                 guard planIndex < UInt64(d.recordPlanCount) else { throw r.invalid("plan index \(planIndex) of \(d.recordPlanCount)") }
                 let occurrence = try r.string()
                 let firedAt = try r.instant()
                 let counted = try r.bool()
-                log.append(d.planMark(Int(planIndex), counted: counted), occurrence: occurrence, firedAt: firedAt)
+                log.record(HandledOccurrence(planID: d.planID(Int(planIndex)), occurrence: occurrence, firedAt: firedAt, counted: counted))
             }
             d.member.occurrences = log
         })

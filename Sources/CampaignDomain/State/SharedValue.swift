@@ -1,7 +1,7 @@
 import Synchronization
 
 /// An immutable value in a box that every member holding an equal value shares: tier, locale and zone combinations,
-/// time zones, plan ids (with the counted flag) in occurrence logs.
+/// time zones, occurrence log entries' plan ids, counted flags and names.
 ///
 /// A member then stores one pointer (8 bytes) instead of the value (16 bytes for a string, 24 for a zone), and a
 /// value that came off the changelog is not a separate allocation per member. Interning happens only when a value is
@@ -37,7 +37,8 @@ enum SharedValues {
     /// Uncapped: `Zone(identifier:)` only accepts identifiers the system's time zone database knows, a few hundred, so
     /// every zone is interned and two members' zones are equal exactly when their boxes are identical.
     private static let zones = Mutex(InternTable<Zone>(capacity: .max))
-    private static let planMarks = Mutex(InternTable<OccurrenceLog.PlanMark>(capacity: capacity))
+    /// Only names `OccurrenceLog.Key.isShared` says many members have are interned here.
+    private static let occurrenceKeys = Mutex(InternTable<OccurrenceLog.Key>(capacity: capacity))
     /// Larger: tier × locale × zone combinations can number in the thousands (each entry is about 100 bytes).
     private static let profiles = Mutex(InternTable<MemberState.Profile>(capacity: 65_536))
 
@@ -46,9 +47,9 @@ enum SharedValues {
         zones.withLock { $0.box(for: zone) }
     }
 
-    /// The shared box for an occurrence log entry's plan id and counted flag.
-    static func planMark(_ mark: OccurrenceLog.PlanMark) -> SharedValue<OccurrenceLog.PlanMark> {
-        planMarks.withLock { $0.box(for: mark) }
+    /// The shared box for an occurrence log entry's plan id, counted flag and name.
+    static func occurrenceKey(_ key: OccurrenceLog.Key) -> SharedValue<OccurrenceLog.Key> {
+        occurrenceKeys.withLock { $0.box(for: key) }
     }
 
     /// The shared box for a member's tier, locale and zone.

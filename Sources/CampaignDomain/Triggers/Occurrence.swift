@@ -119,8 +119,9 @@ extension Trigger {
                 if consider(trigger.occurrence(lastActivity: lastActivity, days: days, zone: zone)) { break }
             }
         case .pointsExpiring(let trigger):
-            for bucket in member.points.buckets {
-                guard let expiresAt = bucket.expiresAt else { continue }
+            let points = member.points
+            for index in 0..<points.bucketCount {
+                guard let expiresAt = points.expiry(at: index) else { continue }
                 // Within a bucket, descending day counts fire in ascending order; across buckets they interleave.
                 for days in trigger.withinDays {
                     if consider(trigger.occurrence(expiresAt: expiresAt, days: days, zone: zone)) { break }
@@ -156,7 +157,7 @@ extension Trigger {
         case .birthday: a.birthday != b.birthday
         case .dormancy: a.lastActivity != b.lastActivity
         case .pointsExpiring:
-            !a.points.buckets.elementsEqual(b.points.buckets) { $0.expiresAt == $1.expiresAt }
+            !a.points.hasSameExpiries(as: b.points)
         case .anniversary, .enrolled: a.enrolledAt != b.enrolledAt
         case .firstPurchase, .tierChanged, .spendThreshold, .event, .recurring: false
         }

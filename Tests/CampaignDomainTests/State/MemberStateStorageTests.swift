@@ -1,4 +1,5 @@
 @testable import CampaignDomain
+import Glibc
 import TestSupport
 import Testing
 
@@ -53,9 +54,13 @@ import Testing
 
     @Test(arguments: [
         Birthday(year: nil, month: 2, day: 29), Birthday(year: 1990, month: 12, day: 31), Birthday(year: -9999, month: 1, day: 1),
-        Birthday(year: 0, month: 1, day: 1), Birthday(year: Int(Int32.max), month: 255, day: 255),
+        Birthday(year: 0, month: 1, day: 1), Birthday(year: Int(Int16.max), month: 15, day: 31),
+        Birthday(year: Int(Int16.min), month: 0, day: 0), Birthday(year: nil, month: 0, day: 0),
         // Out of the packed range: kept in the rare box, still exactly as set.
-        Birthday(year: Int(Int32.max) + 1, month: 1, day: 1), Birthday(year: nil, month: 256, day: -1),
+        Birthday(year: Int(Int16.max) + 1, month: 1, day: 1), Birthday(year: Int(Int16.min) - 1, month: 1, day: 1),
+        Birthday(year: 2000, month: 16, day: 1), Birthday(year: 2000, month: 1, day: 32), Birthday(year: nil, month: 12, day: 32),
+        Birthday(year: Int(Int32.max), month: 255, day: 255), Birthday(year: Int(Int32.max) + 1, month: 1, day: 1),
+        Birthday(year: nil, month: 256, day: -1),
     ])
     func birthdaysReadBackExactly(_ birthday: Birthday) {
         var member = MemberState(id: "m-1", horizon: Instant(epochMillis: 0))
@@ -99,5 +104,97 @@ import Testing
         #expect(member == fresh)
         #expect(member.hashValue == fresh.hashValue)
         #expect(member.storage.rare == nil)
+    }
+
+    @Test func theBoxFitsMallocs240ByteSizeClass() {
+        // glibc serves requests up to 232 bytes from 240-byte chunks; a field more and every member costs 16 bytes more.
+        let member = MemberStateFactory.fullyPopulated()
+        // malloc.h is not in the Glibc module; look the function up (RTLD_DEFAULT is a null handle on glibc).
+        typealias UsableSize = @convention(c) (UnsafeMutableRawPointer?) -> Int
+        guard let symbol = dlsym(nil, "malloc_usable_size") else {
+            Issue.record("no malloc_usable_size")
+            return
+        }
+        let usable = unsafeBitCast(symbol, to: UsableSize.self)(Unmanaged.passUnretained(member.storage).toOpaque())
+        #expect(usable == 232)
+    }
+
+    static let wideCounts: [Int] = [
+        0, 1, -1, Int(Int32.max), Int(Int32.min), Int(Int32.max) + 1, Int(Int32.min) - 1, Int.max, Int.min,
+    ]
+
+    @Test(arguments: wideCounts)
+    func countsAndDaysReadBackExactlyWhetherOrNotTheyFit32Bits(_ value: Int) {
+        let fresh = MemberState(id: "m-1", horizon: Instant(epochMillis: 0))
+        var member = fresh
+        member.activityStreakDays = value
+        member.orderCount = value &+ 1
+        let date = LocalDate(daysSinceEpoch: Int64(value) / 1_000)  // any date a LocalDate can hold
+        member.lastActiveDate = date
+        #expect(member.activityStreakDays == value && member.orderCount == value &+ 1 && member.lastActiveDate == date)
+        var copy = member
+        copy.orderCount = 7
+        copy.activityStreakDays = 8
+        copy.lastActiveDate = LocalDate(daysSinceEpoch: Int64(Int32.max) + 1)
+        #expect(member.activityStreakDays == value && member.orderCount == value &+ 1 && member.lastActiveDate == date)
+        #expect(copy.orderCount == 7 && copy.activityStreakDays == 8)
+        #expect(copy.lastActiveDate == LocalDate(daysSinceEpoch: Int64(Int32.max) + 1))
+        // Back at the defaults, a member equals one never changed, with no rare box left behind.
+        for var back in [member, copy] {
+            back.activityStreakDays = 0
+            back.orderCount = 0
+            back.lastActiveDate = nil
+            #expect(back == fresh && back.hashValue == fresh.hashValue && back.storage.rare == nil)
+        }
+    }
+
+    @Test func periodSpendReadsBackExactlyEvenWhenItsYearIsNotItsMonths() {
+        var spend = PeriodSpend()
+        spend.add(DecimalAmount("12.5")!, on: LocalDate(year: 2026, month: 3, day: 9))
+        var odd = spend
+        odd.year = 2020
+        var wide = spend
+        wide.month = Int(Int32.max) + 1
+        wide.year = wide.month / 12
+        var negative = PeriodSpend()
+        negative.month = -13
+        negative.year = -2
+        let fresh = MemberState(id: "m-1", horizon: Instant(epochMillis: 0))
+        for value in [spend, odd, wide, negative, PeriodSpend()] {
+            var member = fresh
+            member.periodSpend = value
+            #expect(member.periodSpend == value)
+            member.periodSpend.add(DecimalAmount("1")!, on: LocalDate(year: 2027, month: 1, day: 1))
+            var expected = value
+            expected.add(DecimalAmount("1")!, on: LocalDate(year: 2027, month: 1, day: 1))
+            #expect(member.periodSpend == expected)
+            member.periodSpend = PeriodSpend()
+            #expect(member == fresh && member.storage.rare == nil)
+        }
+    }
+
+    @Test func tagsAndProfileShareABoxAndReadBackTheirOwnValues() {
+        var a = MemberState(id: "a", horizon: Instant(epochMillis: 0))
+        var b = MemberState(id: "b", horizon: Instant(epochMillis: 0))
+        a.tier = "gold"
+        b.tier = "gold"
+        a.tags = ["vip"]
+        #expect(a.storage.profile !== b.storage.profile)
+        b.tags = ["vip"]
+        #expect(a.storage.profile === b.storage.profile)
+        b.tags = ["vip", "x\u{1F}"]
+        #expect(a.tags == ["vip"] && b.tags == ["vip", "x\u{1F}"] && b.tier == "gold")
+        b.tags = ["vip"]
+        #expect(a == MemberState(id: "a", horizon: Instant(epochMillis: 0)).with { $0.tier = "gold"; $0.tags = ["vip"] })
+        #expect(b.storage.rare == nil && a.storage.profile === b.storage.profile)
+    }
+}
+
+extension MemberState {
+    /// This member changed by `change`.
+    func with(_ change: (inout MemberState) -> Void) -> MemberState {
+        var copy = self
+        change(&copy)
+        return copy
     }
 }

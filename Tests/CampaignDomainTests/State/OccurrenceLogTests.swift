@@ -1,4 +1,5 @@
 @testable import CampaignDomain
+import TestSupport
 import Testing
 
 /// The occurrence log with interned plan ids answers exactly what a plain list of `HandledOccurrence` would.
@@ -41,5 +42,61 @@ import Testing
         #expect(a.hashValue == b.hashValue)
         b.record(entry("plan-7", "again", 2))
         #expect(a != b)
+    }
+
+    @Test func entriesPastTheTwoInlineOnesSpillAndPruningKeepsTheOrder() {
+        var log = OccurrenceLog()
+        var plain: [HandledOccurrence] = []
+        for index in 0..<7 {
+            let item = entry("plan-\(index % 3)", index % 2 == 0 ? "once" : "2026-01-0\(index)T00:00:00Z/\(index)d", Int64(index * 100), counted: index % 3 != 0)
+            log.record(item)
+            plain.append(item)
+            #expect(log.entries == plain)
+        }
+        let copy = log
+        for days: Int64 in [50, 150, 350, 550] {
+            log.prune(before: Instant(epochMillis: days * day * 1000).adding(seconds: OccurrenceLog.retentionSeconds))
+            plain.removeAll { $0.firedAt < Instant(epochMillis: days * day * 1000) }
+            #expect(log.entries == plain)
+            for index in 0..<7 {
+                let name = index % 2 == 0 ? "once" : "2026-01-0\(index)T00:00:00Z/\(index)d"
+                #expect(log.contains(planID: "plan-\(index % 3)", occurrence: name) == plain.contains { $0.planID == "plan-\(index % 3)" && $0.occurrence == name })
+            }
+        }
+        #expect(log.entries.count == 1)
+        // The copy taken before pruning still has everything.
+        #expect(copy.entries.count == 7)
+        log.prune(before: .max)
+        #expect(log.isEmpty && log == OccurrenceLog())
+    }
+
+    @Test func namesManyMembersHaveShareABoxAndOthersDoNot() {
+        var a = OccurrenceLog()
+        var b = OccurrenceLog()
+        for name in ["once", "lifetime", "2026", "2026-03", "2026-03-09", "2026-03-09T00:00:00Z/30d", "e-1", "a-100000"] {
+            a.record(entry("plan-" + String(9), name, 1))
+            b.record(entry("plan-9", name, 2))
+        }
+        let shared = zip(a.logEntries, b.logEntries).map { $0.key === $1.key }
+        #expect(shared == [true, true, true, true, true, false, false, false])
+        #expect(a.entries.map(\.occurrence) == b.entries.map(\.occurrence))
+        #expect(a != b)
+        // Equal entries compare equal whether or not their boxes are shared.
+        var c = OccurrenceLog()
+        for name in ["once", "lifetime", "2026", "2026-03", "2026-03-09", "2026-03-09T00:00:00Z/30d", "e-1", "a-100000"] {
+            c.record(entry("plan-9", name, 1))
+        }
+        #expect(a == c && a.hashValue == c.hashValue)
+    }
+
+    @Test func containsANameComparesWithItsSpelling() {
+        var log = OccurrenceLog()
+        log.record(entry("birthday", "2026", 1))
+        log.record(entry("dormancy", "2026-03-01T02:00:00Z/30d", 2))
+        log.record(entry("birthday", "2027", 3))
+        #expect(log.contains(planID: "birthday", name: .year(2027)))
+        #expect(!log.contains(planID: "birthday", name: .year(2028)))
+        #expect(log.contains(planID: "dormancy", name: .instantDays(Instant.at("2026-03-01T02:00:00Z"), 30)))
+        #expect(!log.contains(planID: "birthday", name: .instantDays(Instant.at("2026-03-01T02:00:00Z"), 30)))
     }
 }

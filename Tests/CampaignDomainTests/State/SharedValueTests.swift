@@ -8,9 +8,10 @@ import Testing
         let profile = SharedValues.profile(MemberState.Profile(tier: tier, locale: "zh-CN", zone: nil))
         #expect(profile === SharedValues.profile(MemberState.Profile(tier: "tier-42", locale: "zh-CN", zone: nil)))
         #expect(profile.value.tier == "tier-42")
-        let mark = OccurrenceLog.PlanMark(planID: "plan-" + String(1), counted: true)
-        #expect(SharedValues.planMark(mark) === SharedValues.planMark(OccurrenceLog.PlanMark(planID: "plan-1", counted: true)))
-        #expect(SharedValues.planMark(mark) !== SharedValues.planMark(OccurrenceLog.PlanMark(planID: "plan-1", counted: false)))
+        let key = OccurrenceLog.Key(planID: "plan-" + String(1), counted: true, occurrence: "2026")
+        #expect(SharedValues.occurrenceKey(key) === SharedValues.occurrenceKey(OccurrenceLog.Key(planID: "plan-1", counted: true, occurrence: "2026")))
+        #expect(SharedValues.occurrenceKey(key) !== SharedValues.occurrenceKey(OccurrenceLog.Key(planID: "plan-1", counted: false, occurrence: "2026")))
+        #expect(SharedValues.occurrenceKey(key) !== SharedValues.occurrenceKey(OccurrenceLog.Key(planID: "plan-1", counted: true, occurrence: "2027")))
         let zone = Zone(identifier: "America/New_York")!
         #expect(SharedValues.zone(zone) === SharedValues.zone(Zone(identifier: "America/New_York")!))
         #expect(SharedValues.zone(zone).value == zone)
