@@ -106,6 +106,19 @@ import Testing
         #expect(member.storage.rare == nil)
     }
 
+    @Test func aCopiedBoxKeepsEveryField() {
+        var original = MemberStateFactory.fullyPopulated()
+        original.orderCount = Int(Int32.max) + 1
+        for member in [MemberStateFactory.fullyPopulated(), original] {
+            var copy = member
+            copy.id = member.id  // a write: the shared box is copied first
+            #expect(copy.storage !== member.storage)
+            #expect(copy == member)
+            #expect(String(describing: copy) == String(describing: member))
+            #expect(MemberStateCodec.encode(copy) == MemberStateCodec.encode(member))
+        }
+    }
+
     @Test func theBoxFitsMallocs240ByteSizeClass() {
         // glibc serves requests up to 232 bytes from 240-byte chunks; a field more and every member costs 16 bytes more.
         let member = MemberStateFactory.fullyPopulated()
