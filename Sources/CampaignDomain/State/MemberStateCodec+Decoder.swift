@@ -27,11 +27,16 @@ extension MemberStateCodec {
             var isEmpty: Bool { tier == nil && locale == nil && zoneID == nil && tags.isEmpty }
         }
 
-        /// A plan id met in an occurrence log, found again by its UTF-8 bytes.
+        /// A plan id met in an occurrence log, found again by its UTF-8 bytes, with the shared occurrence boxes met
+        /// for it (names many members have, such as years), found again by their bytes too.
         struct KnownPlan: Sendable {
             let utf8: [UInt8]
             let id: String
+            var sharedNames: [(utf8: [UInt8], key: SharedValue<OccurrenceLog.Key>)] = []
         }
+
+        /// Shared names kept per plan at most; past that, names are interned through the shared table each time.
+        static let namesPerPlan = 64
 
         /// The fields' decoders by tag, read once here rather than through the lazily initialised global per field.
         private let decoders = MemberStateCodec.decodersByTag
@@ -135,8 +140,24 @@ extension MemberStateCodec {
         /// How many plans the current record's plan table has.
         var recordPlanCount: Int { recordPlans.count }
 
-        /// The id of plan `index` of the current record's plan table.
-        func planID(_ index: Int) -> String { plans[recordPlans[index]].id }
+        /// The occurrence log box for plan `index` of the current record's plan table, `counted`, and the name in
+        /// `raw`: a shared name's box is found by its bytes without hashing or the interning lock after its first time.
+        mutating func occurrenceKey(
+            plan index: Int, counted: Bool, name raw: UnsafeRawBufferPointer, reader: ByteReader
+        ) throws(MemberStateDecodingError) -> SharedValue<OccurrenceLog.Key> {
+            let known = recordPlans[index]
+            if let found = plans[known].sharedNames.first(where: {
+                $0.key.value.counted == counted && $0.utf8.count == raw.count && $0.utf8.elementsEqual(raw)
+            }) {
+                return found.key
+            }
+            guard let name = String(validUTF8: raw.assumingMemoryBound(to: UInt8.self)) else { throw reader.error(.invalidUTF8) }
+            let key = OccurrenceLog.Key(planID: plans[known].id, counted: counted, occurrence: name)
+            guard key.isShared else { return SharedValue(key) }
+            let shared = SharedValues.occurrenceKey(key)
+            if plans[known].sharedNames.count < Self.namesPerPlan { plans[known].sharedNames.append((Array(raw), shared)) }
+            return shared
+        }
 
         /// Reads a tag list straight into `MemberState.packTags`'s form, without a string per tag.
         mutating func readTags(_ reader: inout ByteReader) throws(MemberStateDecodingError) {

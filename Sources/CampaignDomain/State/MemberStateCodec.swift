@@ -286,10 +286,10 @@ public enum MemberStateCodec {
             for _ in 0..<count {
                 let planIndex = try r.varint()
                 guard planIndex < UInt64(d.recordPlanCount) else { throw r.invalid("plan index \(planIndex) of \(d.recordPlanCount)") }
-                let occurrence = try r.string()
+                let name = try r.take(try r.count())
                 let firedAt = try r.instant()
                 let counted = try r.bool()
-                log.record(HandledOccurrence(planID: d.planID(Int(planIndex)), occurrence: occurrence, firedAt: firedAt, counted: counted))
+                log.append(try d.occurrenceKey(plan: Int(planIndex), counted: counted, name: name, reader: r), firedAt: firedAt)
             }
             d.member.occurrences = log
         })

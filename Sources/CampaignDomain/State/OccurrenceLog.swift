@@ -70,6 +70,11 @@ public struct OccurrenceLog: Sendable, Hashable {
         log.append(Entry(key: shared, firedAt: entry.firedAt.epochMillis))
     }
 
+    /// Appends an entry whose key box is already made (a restore's decoder shares boxes across members).
+    mutating func append(_ key: SharedValue<Key>, firedAt: Instant) {
+        log.append(Entry(key: key, firedAt: firedAt.epochMillis))
+    }
+
     /// Counted firings of `planID` with `firedAt` in `(since, through]`.
     public func countedFirings(planID: String, after since: Instant, through: Instant) -> Int {
         let since = since.epochMillis, through = through.epochMillis
