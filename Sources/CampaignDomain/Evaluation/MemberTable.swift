@@ -65,7 +65,8 @@ public struct MemberTable: Sendable, Equatable {
     @discardableResult
     public mutating func updateValue(_ member: MemberState, forKey id: String) -> MemberState? {
         precondition(member.id == id, "a member is stored under its own id")
-        if let found = find(id) {
+        let hash = id.hashValue
+        if let found = find(id, hash: hash) {
             let previous = slots[Int(found.slot)]
             slots[Int(found.slot)] = member
             return previous
@@ -79,7 +80,8 @@ public struct MemberTable: Sendable, Equatable {
             slot = UInt32(slots.count)
             slots.append(member)
         }
-        var bucket = home(of: id)
+        // The id was hashed once for the lookup above: hashing is most of what storing a member costs.
+        var bucket = hash & (index.count - 1)
         while index[bucket] != 0 { bucket = (bucket + 1) & (index.count - 1) }
         index[bucket] = slot + 1
         count += 1
@@ -123,9 +125,9 @@ public struct MemberTable: Sendable, Equatable {
 
     private func home(of id: String) -> Int { id.hashValue & (index.count - 1) }
 
-    private func find(_ id: String) -> (bucket: Int, slot: UInt32)? {
+    private func find(_ id: String, hash: Int? = nil) -> (bucket: Int, slot: UInt32)? {
         guard !index.isEmpty else { return nil }
-        var bucket = home(of: id)
+        var bucket = (hash ?? id.hashValue) & (index.count - 1)
         while index[bucket] != 0 {
             let slot = index[bucket] - 1
             if slots[Int(slot)]?.id == id { return (bucket, slot) }
