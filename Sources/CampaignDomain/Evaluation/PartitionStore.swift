@@ -132,11 +132,14 @@ public struct PartitionStore: Sendable {
         member.points.dropExpired(at: now)
         if member.horizon < now { member.horizon = now }
         member.occurrences.prune(before: member.horizon)
+        // Changed only when something goes: the sends live in the member's rare box, and changing a rare field
+        // builds a new box, which every visit of a member with any rare field (a recurring plan's last date) paid.
+        let sent = member.notificationsSent
         if let longest = engine.programme.caps.map({ $0.within.approximateSeconds }).max() {
             // Keep a day more than the longest window, since calendar months and days can run longer than nominal.
             let cutoff = now.adding(seconds: -(longest + 86_400))
-            member.notificationsSent.removeAll { $0.at < cutoff }
-        } else {
+            if sent.contains(where: { $0.at < cutoff }) { member.notificationsSent.removeAll { $0.at < cutoff } }
+        } else if !sent.isEmpty {
             member.notificationsSent.removeAll()
         }
     }
