@@ -131,12 +131,23 @@ extension Trigger {
             guard let enrolledAt = member.enrolledAt else { return nil }
             let enrolled = zone.localDate(of: enrolledAt)
             let year = zone.localDate(of: notBefore).year
-            // With a list of anniversaries (e.g. 1, 5, 10), the next one may be years ahead.
-            let candidates = trigger.years.map { $0.map { enrolled.year + $0 }.filter { $0 >= year - 1 }.prefix(3).map { $0 } }
-                ?? Array((year - 1)...(year + 1))
-            for calendarYear in candidates {
-                guard let occurrence = trigger.occurrence(enrolled: enrolled, year: calendarYear, zone: zone) else { continue }
-                if consider(occurrence) { break }
+            /// Considers the anniversary in `calendarYear`, when it has one; says whether it was taken.
+            func take(_ calendarYear: Int) -> Bool {
+                guard let occurrence = trigger.occurrence(enrolled: enrolled, year: calendarYear, zone: zone) else { return false }
+                return consider(occurrence)
+            }
+            // Without building a list of candidate years: this runs for every member on every visit.
+            if let years = trigger.years {
+                // With a list of anniversaries (e.g. 1, 5, 10), the next one may be years ahead: the first three from
+                // last year on.
+                var tried = 0
+                for anniversary in years where enrolled.year + anniversary >= year - 1 {
+                    if take(enrolled.year + anniversary) { break }
+                    tried += 1
+                    if tried == 3 { break }
+                }
+            } else {
+                for calendarYear in (year - 1)...(year + 1) where take(calendarYear) { break }
             }
         case .enrolled(let trigger):
             guard let enrolledAt = member.enrolledAt else { return nil }
