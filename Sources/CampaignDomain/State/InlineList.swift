@@ -39,12 +39,17 @@ struct InlineList<Element> {
 
     /// Whether an element satisfies `predicate`; looks at the inline elements directly, without an iterator (the
     /// occurrence log asks this for every candidate occurrence).
-    func contains(where predicate: (Element) throws -> Bool) rethrows -> Bool {
-        guard let first else { return false }
-        if try predicate(first) { return true }
-        guard let second else { return false }
-        if try predicate(second) { return true }
-        return try spill.contains(where: predicate)
+    func contains(where predicate: (borrowing Element) throws -> Bool) rethrows -> Bool {
+        switch first {
+        case .none: return false
+        case .some(let element): if try predicate(element) { return true }
+        }
+        switch second {
+        case .none: return false
+        case .some(let element): if try predicate(element) { return true }
+        }
+        for index in spill.indices where try predicate(spill[index]) { return true }
+        return false
     }
 
     /// Removes the elements `shouldRemove` selects, keeping the others in order.
