@@ -145,20 +145,17 @@ public final class KafkaProducer: Sendable {
                 item.vtype = RD_KAFKA_VTYPE_MSGFLAGS
                 item.u.i = RD_KAFKA_MSG_F_COPY
                 add(item)
-                if let key {
-                    item = rd_kafka_vu_t()
-                    item.vtype = RD_KAFKA_VTYPE_KEY
-                    item.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress ?? UnsafeRawPointer(base))
-                    item.u.mem.size = key.count
+                /// Adds the key or value `bytes`, when present (a nil one is left out: a null key or value).
+                func addBytes(_ type: rd_kafka_vtype_t, _ bytes: UnsafeRawBufferPointer?) {
+                    guard let bytes else { return }
+                    var item = rd_kafka_vu_t()
+                    item.vtype = type
+                    item.u.mem.ptr = UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(base))
+                    item.u.mem.size = bytes.count
                     add(item)
                 }
-                if let value {
-                    item = rd_kafka_vu_t()
-                    item.vtype = RD_KAFKA_VTYPE_VALUE
-                    item.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress ?? UnsafeRawPointer(base))
-                    item.u.mem.size = value.count
-                    add(item)
-                }
+                addBytes(RD_KAFKA_VTYPE_KEY, key)
+                addBytes(RD_KAFKA_VTYPE_VALUE, value)
                 var offset = 0
                 for header in record.headers {
                     let nameStart = offset

@@ -116,7 +116,7 @@ public struct PartitionStore: Sendable {
         }
         // Expired buckets have no occurrences left to schedule; the rest of `tidy` comes after, as in a full visit.
         member.points.dropExpired(at: now)
-        for index in engine.timePlans.indices where engine.timePlans[index].trigger.scheduleDiffers(before, member) {
+        for index in engine.timeSchedules.indices where engine.timeSchedules[index].trigger.scheduleDiffers(before, member) {
             guard let occurrence = Self.next(for: engine.timeSchedules[index], member: member, zone: zone) else { continue }
             if occurrence.fireAt <= now { return false }
             due = min(due ?? occurrence.fireAt, occurrence.fireAt)
@@ -226,7 +226,7 @@ public struct PartitionStore: Sendable {
         }
         let zone = member.zone(programme: engine.programme)
         // The next occurrence of each time plan, computed once; only the plan that fired is looked at again.
-        var candidates = engine.timePlans.indices.map { Self.next(for: engine.timeSchedules[$0], member: member, zone: zone) }
+        var candidates = engine.timeSchedules.indices.map { Self.next(for: engine.timeSchedules[$0], member: member, zone: zone) }
         while let index = candidates.indices.min(by: { (candidates[$0]?.fireAt ?? .max) < (candidates[$1]?.fireAt ?? .max) }),
             let occurrence = candidates[index], occurrence.fireAt <= now
         {
@@ -249,12 +249,8 @@ public struct PartitionStore: Sendable {
         if let due = member.nextDue, due != previousDue { queueTimer(due, for: memberID) }
     }
 
-    /// The next not yet handled occurrence of `plan` for `member`, at or after the member's horizon.
-    static func next(for plan: Plan, member: MemberState, zone: Zone) -> Occurrence? {
-        next(for: TimeSchedule(planID: plan.id, trigger: plan.trigger), member: member, zone: zone)
-    }
-
-    /// The same, from the engine's `timeSchedules` (what the hot paths use).
+    /// The next not yet handled occurrence of a time plan (from the engine's `timeSchedules`) for `member`, at or after
+    /// the member's horizon.
     static func next(for schedule: TimeSchedule, member: MemberState, zone: Zone) -> Occurrence? {
         // The closure captures the id alone: capturing the schedule copied it for every call.
         let planID = schedule.planID
@@ -282,7 +278,7 @@ public struct PartitionStore: Sendable {
     static func nextDue(of member: MemberState, engine: Engine) -> Instant? {
         let zone = member.zone(programme: engine.programme)
         var earliest = member.heldNotifications.first?.releaseAt
-        for index in engine.timePlans.indices {
+        for index in engine.timeSchedules.indices {
             guard let occurrence = next(for: engine.timeSchedules[index], member: member, zone: zone) else { continue }
             if earliest.map({ occurrence.fireAt < $0 }) ?? true { earliest = occurrence.fireAt }
         }

@@ -341,6 +341,10 @@ extension MemberState {
         return packed
     }
 
+    /// The tags in `packTags`'s form, or nil when they are kept as a list (a tag holds the separator); what `tags`
+    /// unpacks, for the changelog encoder to write without a string per tag.
+    var packedTags: String? { storage.rare?.fields.unpackableTags == nil ? storage.profile?.value.tags ?? "" : nil }
+
     /// The tags `packTags` joined into `packed`.
     static func unpackTags(_ packed: String) -> [String] {
         guard !packed.isEmpty else { return [] }

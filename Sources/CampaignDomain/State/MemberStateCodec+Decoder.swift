@@ -197,7 +197,4 @@ extension MemberState {
     mutating func setSharedProfile(_ shared: SharedValue<Profile>?) {
         uniqueStorage().profile = shared
     }
-
-    /// The tags in `packTags`'s form, or nil when they are kept as a list (a tag holds the separator).
-    var packedTags: String? { storage.rare?.fields.unpackableTags == nil ? storage.profile?.value.tags ?? "" : nil }
 }
