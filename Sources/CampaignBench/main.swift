@@ -9,6 +9,37 @@ import Foundation
 func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
 let arguments = CommandLine.arguments.dropFirst()
+let usage = """
+    usage: campaign-bench [--smoke] [--only engine|state|kafka|restore|pipeline] [--scale F]
+      --smoke   every benchmark with tiny sizes (checks the bench code; make test runs it)
+      --only    one group: engine, state (memory, timers, restore), kafka (pipeline, latency), restore, pipeline
+      --scale   multiply every default size by F (e.g. 0.1 for a quick look)
+    Run from the repository root, in release mode (make bench).
+    """
+/// Checks the arguments before anything runs: a mistyped flag would otherwise start the full, minutes-long run.
+func validateArguments() {
+    var rest = arguments[...]
+    while let flag = rest.popFirst() {
+        switch flag {
+        case "--smoke": continue
+        case "--help", "-h":
+            emit(usage)
+            exit(0)
+        case "--only":
+            guard let group = rest.popFirst(), ["engine", "state", "kafka", "restore", "pipeline"].contains(group) else {
+                fail("--only needs one of engine, state, kafka, restore, pipeline")
+            }
+        case "--scale":
+            guard let value = rest.popFirst().flatMap(Double.init), value > 0 else { fail("--scale needs a positive number, e.g. --scale 0.1") }
+        default: fail("unknown argument '\(flag)'")
+        }
+    }
+}
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("campaign-bench: \(message)\n\(usage)\n".utf8))
+    exit(2)
+}
+validateArguments()
 let smoke = arguments.contains("--smoke")
 /// `--only engine|state|kafka|restore|pipeline` runs one group (for profiling; `state` includes the restore, `kafka`
 /// the pipeline and the latency).
