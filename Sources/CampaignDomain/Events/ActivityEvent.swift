@@ -11,12 +11,25 @@ public struct ActivityEvent: Sendable {
     /// The W3C `traceparent` of the input record, copied onto what this event causes.
     public var traceparent: String?
     public var payload: EventPayload
-    /// The event's `data` object as parsed, for `event.<path>` predicates.
-    public var data: JSONObject
+    /// The event's `data` object, for `event.<path>` predicates; parsed when read (see `EventData`).
+    public var data: JSONObject {
+        get { eventData.object }
+        set { eventData = .object(newValue) }
+    }
+    var eventData: EventData
 
     public init(
         id: String, source: String, type: String, subject: String, time: Instant, traceparent: String? = nil,
         payload: EventPayload, data: JSONObject = JSONObject()
+    ) {
+        self.init(
+            id: id, source: source, type: type, subject: subject, time: time, traceparent: traceparent, payload: payload,
+            eventData: .object(data))
+    }
+
+    init(
+        id: String, source: String, type: String, subject: String, time: Instant, traceparent: String?,
+        payload: EventPayload, eventData: EventData
     ) {
         self.id = id
         self.source = source
@@ -25,7 +38,7 @@ public struct ActivityEvent: Sendable {
         self.time = time
         self.traceparent = traceparent
         self.payload = payload
-        self.data = data
+        self.eventData = eventData
     }
 
     /// A compact hash of (source, id) that the member's duplicate memory keeps.
@@ -39,7 +52,7 @@ public struct ActivityEvent: Sendable {
 }
 
 /// The typed `data` of each event type of CONTRACT §2.
-public enum EventPayload: Sendable {
+public enum EventPayload: Sendable, Equatable {
     case enrolled(ProfileFields)
     case updated(ProfileFields)
     case activity(kind: String?)

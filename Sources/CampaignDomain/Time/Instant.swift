@@ -85,11 +85,12 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     public init?(rfc3339 text: String) {
         // Read from the string's own UTF-8 storage: every event and several plan fields carry a time.
         var text = text
-        guard let value = text.withUTF8(Self.parse) else { return nil }
+        guard let value = text.withUTF8({ Self.parse(rfc3339: $0) }) else { return nil }
         self = value
     }
 
-    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Instant? {
+    /// `init(rfc3339:)` over UTF-8 bytes, for decoders that have not made a string of them.
+    static func parse(rfc3339 b: UnsafeBufferPointer<UInt8>) -> Instant? {
         // YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]
         guard b.count >= 20 else { return nil }
         func digits(_ start: Int, _ count: Int) -> Int? {
