@@ -144,6 +144,13 @@ struct JSONScanner {
     private mutating func string() -> (Range<Int>, Bool)? {
         index += 1
         let start = index
+        // Eight bytes at a time while all of them are plain ASCII, then byte by byte to the closing quote.
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= bytes.count, Self.isPlain(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+            }
+        }
         var bits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
@@ -158,6 +165,19 @@ struct JSONScanner {
             index += 1
         }
         return nil
+    }
+
+    /// Whether none of eight bytes is a quote, a backslash, a control character or outside ASCII (the classic
+    /// "has a byte less than n" tests: exact as a yes or no).
+    static func isPlain(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let quotes = (quote &- ones) & ~quote & highs
+        let backslashes = (backslash &- ones) & ~backslash & highs
+        return (control | quotes | backslashes | (word & highs)) == 0
     }
 
     /// The same grammar as `JSONParser`'s numbers.

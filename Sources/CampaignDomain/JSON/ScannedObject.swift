@@ -30,6 +30,11 @@ struct ScannedObject: PayloadSource {
 
     func value(of name: StaticString) throws(DeadLetterReason) -> JSONValue? {
         guard let member = member(name) else { return nil }
+        return try value(of: member)
+    }
+
+    /// One member's value as the parser would have made it.
+    func value(of member: ScannedMember) throws(DeadLetterReason) -> JSONValue {
         switch member.kind {
         case .string: return .string(text(member))
         case .number: return .number(text(member))
@@ -39,7 +44,7 @@ struct ScannedObject: PayloadSource {
             do {
                 return try JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[member.value]))
             } catch {
-                throw DeadLetterReason(.invalidJSON, "the scanned value of \"\(name)\" did not parse: \(error.description)")
+                throw DeadLetterReason(.invalidJSON, "a scanned value did not parse: \(error.description)")
             }
         }
     }

@@ -99,25 +99,26 @@ extension AudiencePredicate {
     /// A missing field (no birthday year for `age`, no enrolment for `enrolledDays`) fails every comparison except
     /// `ne`, `notIn` and `exists: false`.
     public func matches(_ member: MemberState, today: LocalDate, zone: Zone, event: JSONObject? = nil) -> Bool {
+        matches(member, today: today, zone: zone, data: event.map(EventData.object))
+    }
+
+    /// `matches` with the event's data as the decoder kept it, so that a condition reads only the fields it names.
+    func matches(_ member: MemberState, today: LocalDate, zone: Zone, data: EventData?) -> Bool {
         switch self {
-        case .all(let predicates): return predicates.allSatisfy { $0.matches(member, today: today, zone: zone, event: event) }
-        case .any(let predicates): return predicates.contains { $0.matches(member, today: today, zone: zone, event: event) }
-        case .not(let predicate): return !predicate.matches(member, today: today, zone: zone, event: event)
+        case .all(let predicates): return predicates.allSatisfy { $0.matches(member, today: today, zone: zone, data: data) }
+        case .any(let predicates): return predicates.contains { $0.matches(member, today: today, zone: zone, data: data) }
+        case .not(let predicate): return !predicate.matches(member, today: today, zone: zone, data: data)
         case .compare(let field, let comparison):
-            return comparison.matches(field.value(of: member, today: today, zone: zone, event: event))
+            return comparison.matches(field.value(of: member, today: today, zone: zone, event: data))
         }
     }
 }
 
 extension AudienceField {
-    func value(of member: MemberState, today: LocalDate, zone: Zone, event: JSONObject?) -> FieldValue? {
+    func value(of member: MemberState, today: LocalDate, zone: Zone, event: EventData?) -> FieldValue? {
         switch self {
         case .event(let path):
-            guard var current = event.map(JSONValue.object) else { return nil }
-            for component in path {
-                guard let next = current.objectValue?[component] else { return nil }
-                current = next
-            }
+            guard let current = event?.value(at: path) else { return nil }
             switch current {
             case .string(let text): return .string(text)
             case .number(let text): return DecimalAmount(text).map(FieldValue.number)

@@ -37,7 +37,7 @@ extension Trigger {
         case .event(let trigger):
             guard event.type.isSameText(as: trigger.eventType) else { return nil }
             if let condition = trigger.condition,
-                !condition.matches(after, today: zone.localDate(of: firedAt), zone: zone, event: event.data)
+                !condition.matches(after, today: zone.localDate(of: firedAt), zone: zone, data: event.eventData)
             {
                 return nil
             }

@@ -101,6 +101,39 @@ import Testing
         #expect(EventDecoder.scanned(key: Array("m-2".utf8), value: Array(Self.seeds[7].utf8), traceparent: nil) == nil)
     }
 
+    @Test func conditionsReadTheSameValuesFromScannedBytesAsFromTheParsedObject() throws {
+        let paths: [[String]] = [
+            ["amount"], ["channel"], ["pointsEarned"], ["consents"], ["consents", "sms"], ["tags"], ["extra", "deep"],
+            ["extra", "flag"], ["extra", "missing"], ["missing"], ["kind"], ["rating"], ["tier"], ["buckets"],
+        ]
+        var compared = 0
+        for seed in Self.seeds {
+            let value = Array(seed.utf8)
+            let scanned = try #require(bothPaths(value).scanned)
+            guard case .json = scanned.eventData else { continue }
+            let parsed = EventData.object(scanned.data)
+            for path in paths {
+                #expect(scanned.eventData.value(at: path) == parsed.value(at: path), "\(path) in \(seed)")
+                if parsed.value(at: path) != nil { compared += 1 }
+            }
+        }
+        #expect(compared > 20)
+    }
+
+    @Test func eightBytesArePlainOnlyWithoutQuotesBackslashesControlsOrNonASCII() {
+        let plain = Array("abcdefgh".utf8)
+        func word(_ bytes: [UInt8]) -> UInt64 { bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * $1.offset) } }
+        #expect(JSONScanner.isPlain(word(plain)))
+        for position in 0..<8 {
+            for byte in UInt8.min...UInt8.max {
+                var bytes = plain
+                bytes[position] = byte
+                let expected = byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+                #expect(JSONScanner.isPlain(word(bytes)) == expected, "byte \(byte) at \(position)")
+            }
+        }
+    }
+
     /// One-byte changes of every seed (deleted, replaced with a byte that matters to JSON, or cut short there):
     /// the scanned path decodes only records the general path accepts, and decodes them identically.
     @Test func agreesWithTheParserOnEveryOneByteChange() {
