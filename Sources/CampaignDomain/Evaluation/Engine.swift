@@ -11,6 +11,9 @@ public struct Engine: Sendable {
     public private(set) var timePlans: [Plan]
     public private(set) var eventPlans: [Plan]
     public private(set) var recurringPlans: [Plan]
+    /// Which of `eventPlans` (their indices, in order) an event type can fire: most events concern one or two of
+    /// them, and asking every event plan about every event was a fifth of an event's evaluation.
+    private var eventPlansByType: [String: [Int]]
     /// What scheduling reads of each of `timePlans`, in the same order: a plan is a large struct, and reading one
     /// from the array to compute a due time copied every field of it.
     private(set) var timeSchedules: [TimeSchedule]
@@ -32,11 +35,21 @@ public struct Engine: Sendable {
         self.timePlans = active.filter { $0.trigger.kind == .time }
         self.eventPlans = active.filter { $0.trigger.kind == .event }
         self.recurringPlans = active.filter { $0.trigger.kind == .recurring }
+        self.eventPlansByType = [:]
+        for (index, plan) in eventPlans.enumerated() {
+            guard let type = plan.trigger.firingEventType else { continue }
+            eventPlansByType[type, default: []].append(index)
+        }
         self.timeSchedules = timePlans.map { TimeSchedule(planID: $0.id, trigger: $0.trigger) }
         self.decisionsEnabled = decisionsEnabled
         self.enforcesLateness = enforcesLateness
         self.decoder = decoder
         self.scheduleFingerprint = ScheduleFingerprint(programme: programme, timePlans: timePlans)
+    }
+
+    /// The indices in `eventPlans` of the plans an event of `type` can fire, in plan order.
+    func eventPlanIndices(for type: String) -> [Int] {
+        eventPlansByType[type] ?? []
     }
 
     /// Decodes an input record into an event, or the reason it must be dead-lettered.

@@ -76,7 +76,7 @@ public struct PartitionStore: Sendable {
         if member.horizon < now { member.horizon = now }
         let zone = member.zone(programme: engine.programme)
         // Plans are reached by index: iterating the array would copy every plan struct for each event.
-        for index in engine.eventPlans.indices {
+        for index in engine.eventPlanIndices(for: event.type) {
             guard
                 let occurrence = engine.eventPlans[index].trigger.eventOccurrence(
                     event: event, firedAt: effectiveTime, before: before, after: member, zone: zone, tiers: engine.programme.tiers),

@@ -1,4 +1,15 @@
 extension Trigger {
+    /// The only event type whose events `eventOccurrence` can fire this trigger for; nil for time and recurring
+    /// triggers, which no event fires.
+    public var firingEventType: String? {
+        switch self {
+        case .firstPurchase, .spendThreshold: KnownEventType.orderCompleted.rawValue
+        case .tierChanged: KnownEventType.tierChanged.rawValue
+        case .event(let trigger): trigger.eventType
+        case .birthday, .dormancy, .pointsExpiring, .anniversary, .enrolled, .recurring: nil
+        }
+    }
+
     /// The occurrence an applied event makes for an event-driven trigger, or nil when the trigger did not happen.
     ///
     /// `firedAt` is the event's effective time. `before` is the member as it was before the event (nil when new).

@@ -14,6 +14,39 @@ import Testing
         events.event("order.completed", member, at: time, data: #"{"orderId":"o-\#(time)","amount":"\#(amount)"}"#)
     }
 
+    /// The engine asks only the plans of an event's type (`Trigger.firingEventType`): no other type may fire them.
+    @Test mutating func anEventTriggerFiresOnlyForItsFiringEventType() throws {
+        let triggers = [
+            #"{"type":"firstPurchase"}"#, #"{"type":"tierChanged"}"#,
+            #"{"type":"spendThreshold","amount":1,"period":"lifetime"}"#, #"{"type":"event","eventType":"member.activity"}"#,
+            #"{"type":"event","eventType":"order.completed"}"#, #"{"type":"event","eventType":"store.visited"}"#,
+        ].map { plan("p", $0).trigger }
+        let lines = [
+            order("m-1", "2026-01-06T12:00:00+08:00", "50"),
+            events.event("order.refunded", "m-1", at: "2026-01-06T12:00:00+08:00", data: #"{"orderId":"o","amount":"5"}"#),
+            events.event("tier.changed", "m-1", at: "2026-01-06T12:00:00+08:00", data: #"{"from":"silver","to":"gold"}"#),
+            events.event("member.activity", "m-1", at: "2026-01-06T12:00:00+08:00", data: #"{"kind":"visit"}"#),
+            events.event("member.updated", "m-1", at: "2026-01-06T12:00:00+08:00", data: #"{"tier":"gold"}"#),
+            events.event("points.earned", "m-1", at: "2026-01-06T12:00:00+08:00", data: #"{"amount":50}"#),
+            events.event("store.visited", "m-1", at: "2026-01-06T12:00:00+08:00"),
+            events.enrolled("m-1", at: "2026-01-06T12:00:00+08:00"),
+        ]
+        var fired = 0
+        for line in lines {
+            let event = try EventDecoder().decode(key: nil, value: Array(line.utf8)).get()
+            var after = MemberState(id: "m-1", horizon: event.time)
+            after.apply(event, effectiveTime: event.time, programme: Programme())
+            for trigger in triggers {
+                let occurrence = trigger.eventOccurrence(
+                    event: event, firedAt: event.time, before: nil, after: after, zone: .utc, tiers: ["silver", "gold"])
+                #expect((occurrence != nil) == (trigger.firingEventType == event.type), "\(trigger) for \(event.type)")
+                if occurrence != nil { fired += 1 }
+            }
+        }
+        #expect(fired == triggers.count)
+        #expect(plan("p", #"{"type":"birthday"}"#).trigger.firingEventType == nil)
+    }
+
     @Test mutating func firstPurchaseFiresOnceAtTheOrdersTime() {
         var harness = SimulationHarness(plans: [plan("thanks", #"{"type":"firstPurchase"}"#)])
         harness.send(
