@@ -103,9 +103,15 @@ public struct EventDecoder: Sendable {
                 if let key, !key.elementsEqual(bytes[subject.value]) { return nil }
                 var fields = ScannedObject(bytes: bytes, members: UnsafeBufferPointer(rebasing: members[count..<count]))
                 if let data, data.kind != .null {
-                    guard data.kind == .object,
-                        let dataCount = JSONScanner.members(of: data.value, in: bytes, into: members, from: count)
-                    else { return nil }
+                    guard data.kind == .object else { return nil }
+                    // Scanned with the envelope and still in place when it came last; otherwise scanned again.
+                    let dataCount: Int
+                    if envelope.isLast(data) {
+                        dataCount = Int(data.memberCount)
+                    } else {
+                        guard let count = JSONScanner.members(of: data.value, in: bytes, into: members, from: count) else { return nil }
+                        dataCount = count
+                    }
                     fields = ScannedObject(bytes: bytes, members: UnsafeBufferPointer(rebasing: members[count..<(count + dataCount)]))
                 }
                 guard let payload = try? PayloadDecoder(data: fields).decode(type: type) else { return nil }

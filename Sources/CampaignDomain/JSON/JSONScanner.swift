@@ -7,13 +7,17 @@ struct ScannedMember {
 
     private var nameStart, nameEnd, valueStart, valueEnd: Int32
     var kind: Kind
+    /// For an object, how many members it has; they follow this member in the buffer when it is the last member of
+    /// its own object (see `JSONScanner.members`).
+    private(set) var memberCount: UInt16
 
-    init(name: Range<Int>, kind: Kind, value: Range<Int>) {
+    init(name: Range<Int>, kind: Kind, value: Range<Int>, memberCount: Int = 0) {
         nameStart = Int32(truncatingIfNeeded: name.lowerBound)
         nameEnd = Int32(truncatingIfNeeded: name.upperBound)
         valueStart = Int32(truncatingIfNeeded: value.lowerBound)
         valueEnd = Int32(truncatingIfNeeded: value.upperBound)
         self.kind = kind
+        self.memberCount = UInt16(truncatingIfNeeded: memberCount)
     }
 
     /// The name's bytes, without quotes (ASCII, no escapes).
@@ -43,7 +47,9 @@ struct JSONScanner {
     /// Scans the object that `range` holds (with its braces) into `members` from `first`, and returns how many
     /// members it has; nil where the scanner does not read the input as `JSONParser` would.
     ///
-    /// The buffer beyond the returned members is scratch space for checking nested objects' names.
+    /// The buffer beyond the returned members is scratch space for nested objects' members. The last member's, when
+    /// it is an object, are left in place right after the returned ones: an event's `data` usually comes last, and
+    /// is then not scanned twice.
     static func members(
         of range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, into members: UnsafeMutableBufferPointer<ScannedMember>,
         from first: Int = 0
@@ -85,9 +91,10 @@ struct JSONScanner {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
             skipWhitespace()
-            guard first + count < members.count, let (kind, value) = self.value(depth: depth, scratch: members, from: first + count + 1)
+            guard first + count < members.count,
+                let (kind, value, nested) = self.value(depth: depth, scratch: members, from: first + count + 1)
             else { return nil }
-            members[first + count] = ScannedMember(name: name, kind: kind, value: value)
+            members[first + count] = ScannedMember(name: name, kind: kind, value: value, memberCount: nested)
             count += 1
             skipWhitespace()
             guard index < bytes.count else { return nil }
@@ -115,26 +122,26 @@ struct JSONScanner {
         }
     }
 
-    /// The value at `index`, inside a container at `depth`.
+    /// The value at `index`, inside a container at `depth`, with an object's member count (written to `scratch`).
     private mutating func value(
         depth: Int, scratch: UnsafeMutableBufferPointer<ScannedMember>, from first: Int
-    ) -> (ScannedMember.Kind, Range<Int>)? {
+    ) -> (ScannedMember.Kind, Range<Int>, Int)? {
         guard index < bytes.count else { return nil }
         let start = index
         switch bytes[index] {
         case UInt8(ascii: "\""):
             guard let (text, _) = string() else { return nil }
-            return (.string, text)
+            return (.string, text, 0)
         case UInt8(ascii: "{"):
-            guard depth < Self.maxDepth, object(depth: depth + 1, into: scratch, from: first) != nil else { return nil }
-            return (.object, start..<index)
+            guard depth < Self.maxDepth, let count = object(depth: depth + 1, into: scratch, from: first) else { return nil }
+            return (.object, start..<index, count)
         case UInt8(ascii: "["):
             guard depth < Self.maxDepth, array(depth: depth + 1, scratch: scratch, from: first) else { return nil }
-            return (.array, start..<index)
-        case UInt8(ascii: "t"): return literal("true") ? (.bool, start..<index) : nil
-        case UInt8(ascii: "f"): return literal("false") ? (.bool, start..<index) : nil
-        case UInt8(ascii: "n"): return literal("null") ? (.null, start..<index) : nil
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number() ? (.number, start..<index) : nil
+            return (.array, start..<index, 0)
+        case UInt8(ascii: "t"): return literal("true") ? (.bool, start..<index, 0) : nil
+        case UInt8(ascii: "f"): return literal("false") ? (.bool, start..<index, 0) : nil
+        case UInt8(ascii: "n"): return literal("null") ? (.null, start..<index, 0) : nil
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number() ? (.number, start..<index, 0) : nil
         default: return nil
         }
     }

@@ -17,6 +17,11 @@ struct ScannedObject: PayloadSource {
         return true
     }
 
+    /// Whether `member` is this object's last (its nested members, if any, are then right after this object's).
+    func isLast(_ member: ScannedMember) -> Bool {
+        members.last?.name == member.name
+    }
+
     /// A string or number member's text.
     func text(_ member: ScannedMember) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[member.value]), as: UTF8.self)

@@ -30,6 +30,9 @@ import Testing
         #"{\#(head),"type":"store.opened","data":{"storeId":"s-1","extra":{"deep":[1,2,null],"flag":false}}}"#,
         #"{\#(head),"type":"member.activity","datacontenttype":"application/json","traceparent":"\#(trace)","data":{"kind":"review","rating":4.5e0}}"#,
         #"{\#(head),"type":"member.activity","traceparent":"not-a-trace","data":{"kind":"visit"}}"#,
+        // `data` before other attributes, and before an object-valued extension: scanned again on its own.
+        #"{"data":{"kind":"visit","n":1},\#(head),"type":"member.activity"}"#,
+        #"{\#(head),"type":"points.earned","data":{"amount":7},"ext":{"a":{"b":true},"c":[1]},"z":"1"}"#,
         " \n{ \"specversion\" : \"1.0\" ,\t\"id\":\"e-2\",\"source\":\"s\",\"type\":\"member.activity\",\"subject\":\"m-1\",\"time\":\"2026-11-25T02:15:00.250Z\" , \"data\" : { \"kind\" : \"visit\" } }\r\n",
     ]
 
