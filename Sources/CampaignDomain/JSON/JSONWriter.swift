@@ -1,8 +1,11 @@
 /// Writes compact JSON with members in the order they are written, so output is byte-for-byte deterministic.
 ///
-/// Hot: every job and decision is written with it, so it appends bytes directly and keeps its nesting in a bit stack.
+/// Hot: every job and decision is written with it. It writes into room it keeps ahead (growing by doubling), through
+/// one pointer per write, and keeps its nesting in a bit stack: an array append per byte cost several times more.
 public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
+    /// The JSON is `storage[..<count]`; the rest is room for what comes next.
+    private var storage: [UInt8]
+    private var count = 0
     /// Whether the innermost open container already holds a value (the next one needs a comma).
     private var hasValue = false
     /// `hasValue` of the enclosing containers, innermost in bit 0 (the first 64 levels).
@@ -12,37 +15,46 @@ public struct JSONWriter: Sendable {
     private var depth = 0
 
     public init(reservingCapacity capacity: Int = 256) {
-        bytes.reserveCapacity(capacity)
+        storage = [UInt8](repeating: 0, count: max(capacity, 16))
     }
 
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    /// The JSON written so far.
+    public var bytes: [UInt8] { Array(storage[..<count]) }
 
-    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); open() }
-    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); close() }
-    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); open() }
-    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); close() }
+    /// The JSON written, handed over without a copy: the writer is done with.
+    public consuming func finish() -> [UInt8] {
+        storage.removeLast(storage.count - count)
+        return storage
+    }
+
+    public var string: String { storage.withUnsafeBufferPointer { String(decoding: $0[..<count], as: UTF8.self) } }
+
+    public mutating func beginObject() { separate(); put(UInt8(ascii: "{")); open() }
+    public mutating func endObject() { put(UInt8(ascii: "}")); close() }
+    public mutating func beginArray() { separate(); put(UInt8(ascii: "[")); open() }
+    public mutating func endArray() { put(UInt8(ascii: "]")); close() }
 
     /// Writes a member name; the next value written is its value.
     public mutating func key(_ name: String) {
         separate()
         appendQuoted(name)
-        bytes.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         // The member's value follows without a comma.
         hasValue = false
     }
 
     public mutating func string(_ value: String) { separate(); appendQuoted(value) }
-    public mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
-    public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+    public mutating func null() { separate(); put("null") }
+    public mutating func bool(_ value: Bool) { separate(); put(value ? "true" : "false") }
     public mutating func int(_ value: Int) {
         separate()
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        withDecimalDigits(of: value.magnitude) { bytes.append(contentsOf: $0) }
+        if value < 0 { put(UInt8(ascii: "-")) }
+        withDecimalDigits(of: value.magnitude) { put($0) }
     }
     /// Writes an already-valid JSON number text (e.g. from `JSONValue.number`).
-    public mutating func rawNumber(_ text: String) { separate(); bytes.append(contentsOf: text.utf8) }
+    public mutating func rawNumber(_ text: String) { separate(); put(text) }
     /// Writes pre-encoded JSON as a value.
-    public mutating func raw(_ json: [UInt8]) { separate(); bytes.append(contentsOf: json) }
+    public mutating func raw(_ json: [UInt8]) { separate(); json.withUnsafeBytes { put($0) } }
 
     public mutating func value(_ value: JSONValue) {
         switch value {
@@ -69,22 +81,27 @@ public struct JSONWriter: Sendable {
     /// Job and decision encoding writes a dozen of these per record; skipping the escape scan halves its cost.
     public mutating func field(_ name: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { utf8 in
-            assert(!utf8.contains(where: Self.needsEscaping), "field names need no escaping")
-            bytes.append(contentsOf: utf8)
+        let length = name.utf8CodeUnitCount
+        assert(!UnsafeBufferPointer(start: name.utf8Start, count: length).contains(where: Self.needsEscaping), "field names need no escaping")
+        write(length + 3) { out in
+            out[0] = UInt8(ascii: "\"")
+            (out + 1).update(from: name.utf8Start, count: length)
+            out[length + 1] = UInt8(ascii: "\"")
+            out[length + 2] = UInt8(ascii: ":")
         }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
         hasValue = false
     }
 
     /// Writes an instant as an RFC 3339 UTC string.
     public mutating func instant(_ value: Instant) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        value.appendRFC3339(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        value.withRFC3339 { text in
+            write(text.count + 2) { out in
+                out[0] = UInt8(ascii: "\"")
+                UnsafeMutableRawPointer(out + 1).copyMemory(from: text.baseAddress!, byteCount: text.count)
+                out[text.count + 1] = UInt8(ascii: "\"")
+            }
+        }
     }
 
     /// Writes the string, or `null` when there is none.
@@ -105,10 +122,41 @@ public struct JSONWriter: Sendable {
     private mutating func separate() {
         guard depth > 0 else { return }
         if hasValue {
-            bytes.append(UInt8(ascii: ","))
+            put(UInt8(ascii: ","))
         } else {
             hasValue = true
         }
+    }
+
+    /// Makes room for `length` bytes and lets `body` write them.
+    @inline(__always)
+    private mutating func write(_ length: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        if count + length > storage.count { grow(toHold: count + length) }
+        let at = count
+        storage.withUnsafeMutableBufferPointer { body($0.baseAddress! + at) }
+        count += length
+    }
+
+    @inline(never)
+    private mutating func grow(toHold needed: Int) {
+        storage.append(contentsOf: repeatElement(0, count: max(needed, storage.count * 2) - storage.count))
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) { write(1) { $0[0] = byte } }
+
+    private mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        write(bytes.count) { UnsafeMutableRawPointer($0).copyMemory(from: base, byteCount: bytes.count) }
+    }
+
+    private mutating func put(_ text: StaticString) {
+        put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private mutating func put(_ text: String) {
+        var text = text
+        text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
     }
 
     private mutating func open() {
@@ -138,33 +186,61 @@ public struct JSONWriter: Sendable {
         byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F
     }
 
-    private mutating func appendQuoted(_ string: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most strings (ids, templates, names) need no escaping: copy them in one go.
-        var text = string
-        let copied = text.withUTF8 { utf8 in
-            if utf8.contains(where: Self.needsEscaping) { return false }
-            bytes.append(contentsOf: utf8)
-            return true
-        }
-        if copied {
-            bytes.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\\"))
-            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            case 0..<0x20, 0x7F:
-                bytes.append(contentsOf: "\\u00".utf8)
-                bytes.append(Self.hex[Int(byte >> 4)])
-                bytes.append(Self.hex[Int(byte & 0xF)])
-            default: bytes.append(byte)
+    /// Whether any byte of `text` needs escaping, eight bytes at a time (job ids alone are 36 bytes).
+    static func needsEscaping(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        if let base = text.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            /// Whether some byte of `word` is zero (exact as a yes or no).
+            func anyZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+            while index + 8 <= text.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                // Below 0x20 (bytes from 0x80 up are left out by `~word`), or a quote, a backslash or DEL.
+                if (word &- ones &* 0x20) & ~word & highs != 0 || anyZero(word ^ (ones &* 0x22))
+                    || anyZero(word ^ (ones &* 0x5C)) || anyZero(word ^ (ones &* 0x7F))
+                {
+                    return true
+                }
+                index += 8
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        while index < text.count {
+            if needsEscaping(text[index]) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    private mutating func appendQuoted(_ string: String) {
+        // Most strings (ids, templates, names) need no escaping: copy them in one go.
+        var text = string
+        let copied = text.withUTF8 { utf8 -> Bool in
+            if Self.needsEscaping(utf8) { return false }
+            write(utf8.count + 2) { out in
+                out[0] = UInt8(ascii: "\"")
+                if let base = utf8.baseAddress { (out + 1).update(from: base, count: utf8.count) }
+                out[utf8.count + 1] = UInt8(ascii: "\"")
+            }
+            return true
+        }
+        if copied { return }
+        put(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): put("\\\"")
+            case UInt8(ascii: "\\"): put("\\\\")
+            case 0x0A: put("\\n")
+            case 0x0D: put("\\r")
+            case 0x09: put("\\t")
+            case 0..<0x20, 0x7F:
+                put("\\u00")
+                put(Self.hex[Int(byte >> 4)])
+                put(Self.hex[Int(byte & 0xF)])
+            default: put(byte)
+            }
+        }
+        put(UInt8(ascii: "\""))
     }
 }

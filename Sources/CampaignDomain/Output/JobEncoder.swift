@@ -49,7 +49,7 @@ struct JobEncoder {
         w.endObject()
         w.field("createdAt", createdAt)
         w.endObject()
-        return record(.couponJobs, w.bytes, jobID: jobID, facts: facts())
+        return record(.couponJobs, w.finish(), jobID: jobID, facts: facts())
     }
 
     func notificationJob(
@@ -72,7 +72,7 @@ struct JobEncoder {
         w.field("sendAfter", sendAfter)
         w.field("createdAt", createdAt)
         w.endObject()
-        return record(.notificationJobs, w.bytes, jobID: jobID, facts: facts(channel: channel.rawValue))
+        return record(.notificationJobs, w.finish(), jobID: jobID, facts: facts(channel: channel.rawValue))
     }
 
     func decision(
@@ -103,7 +103,7 @@ struct JobEncoder {
         w.field("createdAt", createdAt)
         w.endObject()
         return record(
-            .decisions, w.bytes, jobID: nil,
+            .decisions, w.finish(), jobID: nil,
             facts: facts(outcome: reason == nil ? "fired" : "suppressed", reason: reason?.rawValue, actionReasons: suppressedActions.map(\.reason.rawValue)))
     }
 

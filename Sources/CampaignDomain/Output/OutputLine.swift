@@ -22,6 +22,6 @@ public enum OutputLine {
             w.null()
         }
         w.endObject()
-        return w.bytes
+        return w.finish()
     }
 }

@@ -1,4 +1,5 @@
-import CampaignDomain
+@testable import CampaignDomain
+import TestSupport
 import Testing
 
 @Suite struct JSONWriterTests {
@@ -36,6 +37,45 @@ import Testing
         w.string("quote\" backslash\\ newline\n tab\t cr\r bell\u{07} del\u{7F}")
         w.endArray()
         #expect(w.string == #"["plain 生日快乐 🎂","quote\" backslash\\ newline\n tab\t cr\r bell\u0007 del\u007f"]"#)
+    }
+
+    /// The eight-at-a-time check agrees with the byte rule for every byte at every position of a 9-byte string (one
+    /// word and a tail byte).
+    @Test func findsEveryByteThatNeedsEscapingAtEveryPosition() {
+        let plain = Array("abcdefghi".utf8)
+        #expect(!plain.withUnsafeBufferPointer(JSONWriter.needsEscaping))
+        for position in plain.indices {
+            for byte in UInt8.min...UInt8.max {
+                var bytes = plain
+                bytes[position] = byte
+                let expected = byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F
+                #expect(bytes.withUnsafeBufferPointer(JSONWriter.needsEscaping) == expected, "byte \(byte) at \(position)")
+            }
+        }
+    }
+
+    /// The writer keeps room ahead and doubles it when a write does not fit; `bytes` and `finish()` hold exactly what
+    /// was written, however many times it grew and whatever the write that crossed the boundary.
+    @Test func growsPastItsRoomWithoutLosingOrAddingBytes() throws {
+        for capacity in [1, 16, 17, 40] {
+            var w = JSONWriter(reservingCapacity: capacity)
+            var expected = "{"
+            w.beginObject()
+            for index in 0..<40 {
+                w.field("n", index)
+                w.field("at", Instant.at("2026-11-25T10:15:00.250Z"))
+                w.field("s", String(repeating: "x", count: index))
+                w.member("q\(index)", "a\"b")
+                w.key("r")
+                w.raw(Array("[1,2]".utf8))
+                expected += (index == 0 ? "" : ",") + #""n":\#(index),"at":"2026-11-25T10:15:00.250Z","s":"\#(String(repeating: "x", count: index))","q\#(index)":"a\"b","r":[1,2]"#
+            }
+            w.endObject()
+            expected += "}"
+            #expect(w.string == expected)
+            #expect(w.bytes == Array(expected.utf8))
+            #expect(w.finish() == Array(expected.utf8))
+        }
     }
 
     /// Nesting is kept in a 64-bit stack with an overflow beyond it; both must keep commas right.
