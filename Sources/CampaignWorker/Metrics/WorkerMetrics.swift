@@ -143,43 +143,61 @@ public final class WorkerMetrics: Sendable {
     ///
     /// Tallied first and added once per series: each update takes the registry's lock.
     public func emitted(_ records: [OutputRecord], topics: WorkerConfig.Topics) {
-        var produced: [String: Int] = [:]
-        var jobs: [[String]: Int] = [:]
+        // Tallied under small structs of the label values: arrays of labels as keys cost an allocation per record.
+        var produced: [OutputRole: Int] = [:]
+        var jobs: [Labels: Int] = [:]
         var latencies: [String: [Double]] = [:]
-        var decisionCounts: [[String]: Int] = [:]
-        var suppressionCounts: [[String]: Int] = [:]
-        var timers: [[String]: Int] = [:]
+        var decisionCounts: [Labels: Int] = [:]
+        var suppressionCounts: [Labels: Int] = [:]
+        var timers: [Labels: Int] = [:]
         for record in records {
-            let topic = topics.topic(for: record.role)
-            if let topic { produced[topic, default: 0] += 1 }
+            produced[record.role, default: 0] += 1
             switch record.role {
             case .couponJobs, .notificationJobs:
                 // Facts come with the record from the encoder: parsing every job again cost as much as encoding it.
-                guard let topic, let facts = record.facts else { continue }
-                jobs[[record.planID ?? "", topic, facts.channel ?? "none"], default: 0] += 1
+                guard let topic = topics.topic(for: record.role), let facts = record.facts else { continue }
+                jobs[Labels(record.planID ?? "", topic, facts.channel ?? "none"), default: 0] += 1
                 latencies[facts.triggerType, default: []].append(Double(max(0, facts.createdAt.epochMillis - facts.firedAt.epochMillis)) / 1000)
             case .decisions:
                 // Decision records are built even when topics.decisions is null, so these counts never depend on it.
                 guard let facts = record.facts, let outcome = facts.outcome else { continue }
                 let plan = record.planID ?? ""
-                decisionCounts[[plan, outcome], default: 0] += 1
+                decisionCounts[Labels(plan, outcome), default: 0] += 1
                 if outcome == "suppressed", let reason = facts.reason {
-                    suppressionCounts[[plan, reason, "occurrence"], default: 0] += 1
+                    suppressionCounts[Labels(plan, reason, "occurrence"), default: 0] += 1
                 }
-                for reason in facts.actionReasons { suppressionCounts[[plan, reason, "action"], default: 0] += 1 }
+                for reason in facts.actionReasons { suppressionCounts[Labels(plan, reason, "action"), default: 0] += 1 }
                 if Self.timeTriggers.contains(facts.triggerType) {
-                    timers[[plan, facts.triggerType], default: 0] += 1
+                    timers[Labels(plan, facts.triggerType), default: 0] += 1
                 }
             case .deadLetters:
                 break
             }
         }
-        for (topic, count) in produced { recordsProduced.increment(by: Double(count), topic) }
-        for (labels, count) in jobs { jobsEmitted.increment(by: Double(count), labels: labels) }
+        for (role, count) in produced {
+            guard let topic = topics.topic(for: role) else { continue }
+            recordsProduced.increment(by: Double(count), topic)
+        }
+        for (labels, count) in jobs { jobsEmitted.increment(by: Double(count), labels: labels.values) }
         for (trigger, seconds) in latencies { eventToJob.observe(contentsOf: seconds, trigger) }
-        for (labels, count) in decisionCounts { decisions.increment(by: Double(count), labels: labels) }
-        for (labels, count) in suppressionCounts { suppressions.increment(by: Double(count), labels: labels) }
-        for (labels, count) in timers { timersFired.increment(by: Double(count), labels: labels) }
+        for (labels, count) in decisionCounts { decisions.increment(by: Double(count), labels: labels.values) }
+        for (labels, count) in suppressionCounts { suppressions.increment(by: Double(count), labels: labels.values) }
+        for (labels, count) in timers { timersFired.increment(by: Double(count), labels: labels.values) }
+    }
+
+    /// Two or three label values, as a dictionary key without an array.
+    private struct Labels: Hashable {
+        var first: String
+        var second: String
+        var third: String?
+
+        init(_ first: String, _ second: String, _ third: String? = nil) {
+            self.first = first
+            self.second = second
+            self.third = third
+        }
+
+        var values: [String] { [first, second] + (third.map { [$0] } ?? []) }
     }
 
     /// The end of a step: members per partition every time, timers pending and held jobs when a recount is due.

@@ -125,11 +125,13 @@ final class WorkerLoop {
         if let reason = fatal { throw reason }  // met inside the revocation hook
         try handleRebalanceEvents()
         let now = worker.clock.now()
+        // Read once: passing the property to each call copied the whole engine (every plan array) per record.
+        let engine = self.engine
         var applied = 0, duplicates = 0, ignored = 0, erased = 0, dead = 0, consumed = 0
         var tally: [WorkerMetrics.ConsumedKey: Int] = [:]
         for record in records {
             // Records of partitions revoked during this poll are left to their new owner.
-            guard assigned.contains(record.topicPartition), stores[record.partition] != nil else { continue }
+            guard assigned.contains(record.topicPartition), let store = stores.index(forKey: record.partition) else { continue }
             consumed += 1
             let input = InputRecord(
                 topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value,
@@ -144,7 +146,8 @@ final class WorkerLoop {
                     ("reason", .string(reason.code.rawValue)),
                 ])
             case .success(let event):
-                guard let outcome = stores[record.partition]?.apply(event, now: now, engine: engine, into: &out) else { break }
+                // Through the values' index: the key subscript moved the whole store out and back for each record.
+                let outcome = stores.values[store].apply(event, now: now, engine: engine, into: &out)
                 tally[WorkerMetrics.ConsumedKey(type: event.type, outcome: outcome), default: 0] += 1
                 switch outcome {
                 case .applied: applied += 1
@@ -156,7 +159,8 @@ final class WorkerLoop {
             pending[record.topicPartition] = record.offset + 1
         }
         for partition in stores.keys.sorted() {
-            stores[partition]?.fireDue(now: now, engine: engine, into: &out)
+            guard let index = stores.index(forKey: partition) else { continue }
+            stores.values[index].fireDue(now: now, engine: engine, into: &out)
         }
         worker.metrics.consumed(tally)
         worker.metrics.emitted(out, topics: worker.config.topics)
