@@ -11,14 +11,20 @@ public struct Birthday: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init?(_ text: String) {
-        if text.hasPrefix("--") {
-            // --MM-DD: any year; Feb 29 is allowed since the year is unknown.
-            guard let date = LocalDate(iso: "2000" + text.dropFirst(1)) else { return nil }
-            self.init(year: nil, month: date.month, day: date.day)
-        } else {
-            guard let date = LocalDate(iso: text) else { return nil }
-            self.init(year: date.year, month: date.month, day: date.day)
+        var text = text
+        let parsed = text.withUTF8 { utf8 -> Birthday? in
+            if utf8.count == 7, utf8[0] == UInt8(ascii: "-"), utf8[1] == UInt8(ascii: "-") {
+                // --MM-DD: any year; Feb 29 is allowed since the year is unknown (read as in 2000, a leap year).
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { buffer in
+                    for (index, byte) in "2000".utf8.enumerated() { buffer[index] = byte }
+                    for index in 1..<7 { buffer[3 + index] = utf8[index] }
+                    return LocalDate.parse(iso: UnsafeBufferPointer(buffer)).map { Birthday(year: nil, month: $0.month, day: $0.day) }
+                }
+            }
+            return LocalDate.parse(iso: utf8).map { Birthday(year: $0.year, month: $0.month, day: $0.day) }
         }
+        guard let parsed else { return nil }
+        self = parsed
     }
 
     public var description: String {

@@ -11,13 +11,36 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Parses `YYYY-MM-DD`; nil when malformed or not a real date.
+    ///
+    /// Read byte by byte (every enrolment carries a birthday). Each part may start with `+`, as it always could when
+    /// the parts went through `Int(_:)`.
     public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-            (1...12).contains(m), d >= 1, d <= LocalDate.daysIn(month: m, year: y)
+        var text = text
+        guard let date = text.withUTF8({ Self.parse(iso: $0) }) else { return nil }
+        self = date
+    }
+
+    /// `init(iso:)` over UTF-8 bytes.
+    static func parse(iso b: UnsafeBufferPointer<UInt8>) -> LocalDate? {
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+        /// A part: an optional `+`, then at least one ASCII digit.
+        func part(_ start: Int, _ end: Int) -> Int? {
+            var index = start
+            if b[index] == UInt8(ascii: "+") { index += 1 }
+            guard index < end else { return nil }
+            var value = 0
+            while index < end {
+                let digit = b[index] &- UInt8(ascii: "0")
+                guard digit <= 9 else { return nil }
+                value = value * 10 + Int(digit)
+                index += 1
+            }
+            return value
+        }
+        guard let y = part(0, 4), let m = part(5, 7), let d = part(8, 10), (1...12).contains(m), d >= 1,
+            d <= LocalDate.daysIn(month: m, year: y)
         else { return nil }
-        self.init(year: y, month: m, day: d)
+        return LocalDate(year: y, month: m, day: d)
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {

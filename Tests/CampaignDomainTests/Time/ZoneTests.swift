@@ -30,25 +30,6 @@ import Testing
     }
 }
 
-@Suite struct LocalDateTests {
-    @Test func convertsDaysBothWays() {
-        for days in stride(from: Int64(-800_000), through: 800_000, by: 997) {
-            #expect(LocalDate(daysSinceEpoch: days).daysSinceEpoch == days)
-        }
-        #expect(LocalDate(year: 2026, month: 11, day: 25).isoWeekday == 3)  // a Wednesday
-        #expect(LocalDate(year: 2024, month: 1, day: 31).adding(months: 1) == LocalDate(year: 2024, month: 2, day: 29))
-        #expect(LocalDate(year: 2026, month: 12, day: 31).adding(days: 1) == LocalDate(year: 2027, month: 1, day: 1))
-    }
-
-    @Test func parsesDurations() {
-        #expect(ISODuration("P30D")?.days == 30)
-        #expect(ISODuration("PT6H")?.seconds == 21_600)
-        #expect(ISODuration("P12M")?.months == 12)
-        #expect(ISODuration("P1Y2M3DT4H5M6S").map { [$0.months, $0.days, Int($0.seconds)] } == [14, 3, 14_706])
-        for bad in ["", "P", "PT", "30D", "P1H", "PT1D", "P-1D", "P1.5D"] { #expect(ISODuration(bad) == nil, "\(bad)") }
-    }
-}
-
 @Suite struct ZoneTests {
     let newYork = Zone(identifier: "America/New_York")!
     let shanghai = Zone(identifier: "Asia/Shanghai")!
