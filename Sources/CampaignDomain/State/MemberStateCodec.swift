@@ -137,10 +137,15 @@ public enum MemberStateCodec {
                 packed.withUTF8 { utf8 in
                     let separator = MemberState.tagSeparator
                     w.varint(UInt64(utf8.reduce(0) { $0 + ($1 == separator ? 1 : 0) }))
-                    // Every tag starts with the separator, so each slice after one is a tag.
-                    for tag in utf8.split(separator: separator, omittingEmptySubsequences: false).dropFirst() {
-                        w.varint(UInt64(tag.count))
-                        w.bytes.append(contentsOf: tag)
+                    // Every tag starts with the separator, so each run of bytes after one is a tag (found in place:
+                    // splitting made an array of slices for every record).
+                    var start: Int? = nil
+                    for index in 0...utf8.count where index == utf8.count || utf8[index] == separator {
+                        if let start {
+                            w.varint(UInt64(index - start))
+                            w.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                        }
+                        start = index + 1
                     }
                 }
                 return true
@@ -208,9 +213,12 @@ public enum MemberStateCodec {
         })
         list.append(Field(16, "points") { m, _, w in
             // Buckets in ledger order (soonest-expiring first); an absent expiry is "never".
-            guard !m.points.buckets.isEmpty else { return false }
-            w.varint(UInt64(m.points.buckets.count))
-            for bucket in m.points.buckets {
+            // Bucket by bucket: `buckets` builds an array each time it is read.
+            let points = m.points
+            guard points.bucketCount > 0 else { return false }
+            w.varint(UInt64(points.bucketCount))
+            for index in 0..<points.bucketCount {
+                let bucket = points.bucket(at: index)
                 w.optionalInstant(bucket.expiresAt)
                 w.signed(bucket.amount)
             }
@@ -255,30 +263,37 @@ public enum MemberStateCodec {
         })
         list.append(Field(19, "occurrences") { m, _, w in
             // Plan ids repeat across entries, so each entry refers to a table of distinct plan ids.
-            guard !m.occurrences.isEmpty else { return false }
-            let entries = m.occurrences.entries
-            // A member has entries of a few plans: a linear search beats hashing every plan id into a dictionary.
-            var planIDs: [String] = []
-            var planOfEntry: [Int] = []
-            planOfEntry.reserveCapacity(entries.count)
-            for entry in entries {
-                if let known = planIDs.firstIndex(where: { $0.isSameText(as: entry.planID) }) {
-                    planOfEntry.append(known)
-                } else {
-                    planOfEntry.append(planIDs.count)
-                    planIDs.append(entry.planID)
+            let log = m.occurrences
+            guard !log.isEmpty else { return false }
+            // Read entry by entry from the log's own storage: building `entries` made a string pair per entry.
+            // Per entry, its plan's number in the table; per plan, the first entry that has it.
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * log.count) { scratch in
+                let planOfEntry = UnsafeMutableBufferPointer(rebasing: scratch[..<log.count])
+                let firstEntryOfPlan = UnsafeMutableBufferPointer(rebasing: scratch[log.count...])
+                var plans = 0
+                // A member has entries of a few plans: a linear search beats hashing every plan id into a dictionary.
+                for index in 0..<log.count {
+                    let planID = log[index].planID
+                    if let known = (0..<plans).first(where: { log[firstEntryOfPlan[$0]].planID.isSameText(as: planID) }) {
+                        planOfEntry[index] = known
+                    } else {
+                        planOfEntry[index] = plans
+                        firstEntryOfPlan[plans] = index
+                        plans += 1
+                    }
                 }
+                w.varint(UInt64(plans))
+                for plan in 0..<plans { w.string(log[firstEntryOfPlan[plan]].planID) }
+                w.varint(UInt64(log.count))
+                for index in 0..<log.count {
+                    let entry = log[index]
+                    w.varint(UInt64(planOfEntry[index]))
+                    w.string(entry.key.value.occurrence)
+                    w.instant(Instant(epochMillis: entry.firedAt))
+                    w.bytes.append(entry.key.value.counted ? 1 : 0)
+                }
+                return true
             }
-            w.varint(UInt64(planIDs.count))
-            for id in planIDs { w.string(id) }
-            w.varint(UInt64(entries.count))
-            for (entry, plan) in zip(entries, planOfEntry) {
-                w.varint(UInt64(plan))
-                w.string(entry.occurrence)
-                w.instant(entry.firedAt)
-                w.bytes.append(entry.counted ? 1 : 0)
-            }
-            return true
         } decode: { r, d throws(MemberStateDecodingError) in
             try d.readPlanTable(&r)
             let count = try r.count()

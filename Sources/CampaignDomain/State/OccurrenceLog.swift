@@ -90,6 +90,11 @@ public struct OccurrenceLog: Sendable, Hashable {
 }
 
 extension OccurrenceLog {
+    /// How many entries there are; with `subscript`, read without building `entries` (the changelog encoder).
+    var count: Int { log.count }
+
+    subscript(index: Int) -> Entry { log[index] }
+
     /// The stored entries, for tests of the representation.
     var logEntries: [Entry] { Array(log) }
 }
