@@ -26,12 +26,13 @@ extension PartitionStore {
             let zone = zone(for: key.zoneKey, engine: engine)
             let date = zone.localDate(of: cursor.fireAt)
             let occurrence = Occurrence(key: date.description, fireAt: cursor.fireAt, details: .recurring(date))
+            // One evaluator for the sweep: making one per member copied the engine for each.
+            let evaluator = Evaluator(engine: engine, now: now, zone: zone, traceparent: nil)
             for memberID in memberIDs(inZone: key.zoneKey) {
                 guard var member = members[memberID], member.horizon <= cursor.fireAt,
                     member.recurringLast[plan.id].map({ $0 < date }) ?? true
                 else { continue }
-                Evaluator(engine: engine, now: now, zone: zone, traceparent: nil)
-                    .evaluate(plan: plan, occurrence: occurrence, member: &member, budget: &budget, into: &out)
+                evaluator.evaluate(plan: plan, occurrence: occurrence, member: &member, budget: &budget, into: &out)
                 if member.heldNotifications.first.map({ held in member.nextDue.map { held.releaseAt < $0 } ?? true }) ?? false {
                     schedule(&member, engine: engine)
                 }
