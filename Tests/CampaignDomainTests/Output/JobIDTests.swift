@@ -7,6 +7,18 @@ import Testing
         #expect(hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(hex(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(hex(SHA256.hash(Array(String(repeating: "a", count: 1000).utf8))) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        // Either side of each padding boundary: the length fits in the last block or needs one more (Python hashlib).
+        let boundaries = [
+            55: "d5e285683cd4efc02d021a5c62014694958901005d6f71e89e0989fac77e4072",
+            56: "04c26261370ee7541549d16dee320c723e3fd14671e66a099afe0a377c16888e",
+            63: "75220b47218278e656f2013bb8f0c455a25eaf01e86c64924e9d48d89776d6f2",
+            64: "7ce100971f64e7001e8fe5a51973ecdfe1ced42befe7ee8d5fd6219506b5393c",
+            119: "000b48d4edf0fa7bee3c6236ecd2785baa5db4eeb8bb54341b029e0d9fa5fb0c",
+            120: "13f05a0b594787f5ecd315edc96141bd3243203d1b7d4f0836f37308b276ba98",
+        ]
+        for (count, digest) in boundaries {
+            #expect(hex(SHA256.hash(Array(repeating: UInt8(ascii: "x"), count: count))) == digest, "\(count) bytes")
+        }
     }
 
     @Test func isDeterministicAndDistinguishesEveryPart() {
