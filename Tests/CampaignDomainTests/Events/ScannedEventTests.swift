@@ -123,20 +123,6 @@ import Testing
         #expect(compared > 20)
     }
 
-    @Test func eightBytesArePlainOnlyWithoutQuotesBackslashesControlsOrNonASCII() {
-        let plain = Array("abcdefgh".utf8)
-        func word(_ bytes: [UInt8]) -> UInt64 { bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * $1.offset) } }
-        #expect(JSONScanner.isPlain(word(plain)))
-        for position in 0..<8 {
-            for byte in UInt8.min...UInt8.max {
-                var bytes = plain
-                bytes[position] = byte
-                let expected = byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
-                #expect(JSONScanner.isPlain(word(bytes)) == expected, "byte \(byte) at \(position)")
-            }
-        }
-    }
-
     /// One-byte changes of every seed (deleted, replaced with a byte that matters to JSON, or cut short there):
     /// the scanned path decodes only records the general path accepts, and decodes them identically.
     @Test func agreesWithTheParserOnEveryOneByteChange() {
