@@ -11,7 +11,7 @@ public struct ActivityEvent: Sendable {
     /// The W3C `traceparent` of the input record, copied onto what this event causes.
     public var traceparent: String?
     public var payload: EventPayload
-    /// The event's `data` object, for `event.<path>` predicates; parsed when read (see `EventData`).
+    /// The event's `data` object; for an event the decoder scanned, parsed again on every read (see `EventData`).
     public var data: JSONObject {
         get { eventData.object }
         set { eventData = .object(newValue) }

@@ -31,9 +31,11 @@ enum EventData: Sendable {
     /// The value of the top-level member `name` of scanned data bytes.
     private static func member(_ name: String, of bytes: ArraySlice<UInt8>) -> JSONValue? {
         bytes.withUnsafeBufferPointer { buffer in
-            withUnsafeTemporaryAllocation(of: ScannedMember.self, capacity: 48) { members -> JSONValue? in
+            withUnsafeTemporaryAllocation(of: ScannedMember.self, capacity: JSONScanner.memberCapacity) { members -> JSONValue? in
+                // The decoder scanned these bytes inside the envelope, one level deeper and with less room, so this
+                // scan succeeds; were it ever to decline, the whole object is parsed instead.
                 guard let count = JSONScanner.members(of: 0..<buffer.count, in: buffer, into: members) else {
-                    preconditionFailure("the event decoder kept data bytes that it cannot scan again")
+                    return parsed(bytes)[name]
                 }
                 let object = ScannedObject(bytes: buffer, members: UnsafeBufferPointer(rebasing: members[..<count]))
                 var name = name
@@ -44,15 +46,21 @@ enum EventData: Sendable {
         }
     }
 
+    /// The whole object, parsed on every read of `.json` data (the decoder's scan keeps `ActivityEvent.data` lazy).
     var object: JSONObject {
         switch self {
         case .object(let object): return object
-        case .json(let bytes):
-            let value = bytes.withUnsafeBufferPointer { try? JSONParser.parse($0) }
-            guard let object = value?.objectValue else {
-                preconditionFailure("the event decoder kept data bytes that are not a JSON object")
-            }
-            return object
+        case .json(let bytes): return Self.parsed(bytes)
         }
+    }
+
+    /// Data bytes as a tree. The scanner accepted them, so they parse; if they ever did not, a debug build stops and
+    /// a release build reads them as an empty object rather than stopping the worker on every retry of the record.
+    private static func parsed(_ bytes: ArraySlice<UInt8>) -> JSONObject {
+        guard let object = bytes.withUnsafeBufferPointer({ try? JSONParser.parse($0) })?.objectValue else {
+            assertionFailure("the event decoder kept data bytes that are not a JSON object")
+            return JSONObject()
+        }
+        return object
     }
 }

@@ -72,11 +72,10 @@ public struct EventDecoder: Sendable {
     /// The usual event, read straight from its bytes by `JSONScanner`: about a fifth of the work of a JSON tree.
     ///
     /// Nil for any record it does not read exactly as the general path would, and for every record the general path
-    /// would reject, so that path alone words dead-letter reasons. `EventDecoderTests` hold the two paths equal.
+    /// would reject, so that path alone words dead-letter reasons. `ScannedEventTests` hold the two paths equal.
     static func scanned(key: [UInt8]?, value: [UInt8], traceparent: String?) -> ActivityEvent? {
         value.withUnsafeBufferPointer { bytes in
-            // 48 members of 20 bytes stay under the 1 KiB that Swift allocates on the stack rather than the heap.
-            withUnsafeTemporaryAllocation(of: ScannedMember.self, capacity: 48) { members -> ActivityEvent? in
+            withUnsafeTemporaryAllocation(of: ScannedMember.self, capacity: JSONScanner.memberCapacity) { members -> ActivityEvent? in
                 guard let count = JSONScanner.members(of: 0..<bytes.count, in: bytes, into: members) else { return nil }
                 let envelope = ScannedObject(bytes: bytes, members: UnsafeBufferPointer(rebasing: members[..<count]))
                 // One pass over the attributes; the ones this worker reads are told apart by length first.
@@ -96,7 +95,8 @@ public struct EventDecoder: Sendable {
                 }
                 guard let version, version.kind == .string, envelope.text(version) == "1.0",
                     let id = envelope.nonEmptyString(id), let source = envelope.nonEmptyString(source),
-                    let type = envelope.nonEmptyString(type), let subject, subject.kind == .string, !subject.value.isEmpty,
+                    let type = envelope.nonEmptyString(type),
+                    let subject, subject.kind == .string, !subject.value.isEmpty,
                     let time, time.kind == .string,
                     let instant = Instant.parse(rfc3339: UnsafeBufferPointer(rebasing: bytes[time.value]))
                 else { return nil }
@@ -109,14 +109,18 @@ public struct EventDecoder: Sendable {
                     if envelope.isLast(data) {
                         dataCount = Int(data.memberCount)
                     } else {
-                        guard let count = JSONScanner.members(of: data.value, in: bytes, into: members, from: count) else { return nil }
+                        guard let count = JSONScanner.members(of: data.value, in: bytes, into: members, from: count)
+                        else { return nil }
                         dataCount = count
                     }
-                    fields = ScannedObject(bytes: bytes, members: UnsafeBufferPointer(rebasing: members[count..<(count + dataCount)]))
+                    let dataMembers = members[count..<(count + dataCount)]
+                    fields = ScannedObject(bytes: bytes, members: UnsafeBufferPointer(rebasing: dataMembers))
                 }
                 guard let payload = try? PayloadDecoder(data: fields).decode(type: type) else { return nil }
-                let trace = Self.trace(header: traceparent, envelope: envelopeTrace.flatMap { $0.kind == .string ? envelope.text($0) : nil })
-                let eventData: EventData = if let data, data.kind == .object { .json(value[data.value]) } else { .object(JSONObject()) }
+                let attribute = envelopeTrace.flatMap { $0.kind == .string ? envelope.text($0) : nil }
+                let trace = Self.trace(header: traceparent, envelope: attribute)
+                let eventData: EventData =
+                    if let data, data.kind == .object { .json(value[data.value]) } else { .object(JSONObject()) }
                 return ActivityEvent(
                     id: id, source: source, type: type, subject: envelope.text(subject), time: instant, traceparent: trace,
                     payload: payload, eventData: eventData)

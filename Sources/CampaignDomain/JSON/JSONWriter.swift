@@ -82,7 +82,9 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ name: StaticString) {
         separate()
         let length = name.utf8CodeUnitCount
-        assert(!UnsafeBufferPointer(start: name.utf8Start, count: length).contains(where: Self.needsEscaping), "field names need no escaping")
+        assert(
+            !UnsafeBufferPointer(start: name.utf8Start, count: length).contains(where: Self.needsEscaping),
+            "field names need no escaping")
         write(length + 3) { out in
             out[0] = UInt8(ascii: "\"")
             (out + 1).update(from: name.utf8Start, count: length)
@@ -193,7 +195,7 @@ public struct JSONWriter: Sendable {
             let raw = UnsafeRawPointer(base)
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
-            /// Whether some byte of `word` is zero (exact as a yes or no).
+            // Whether some byte of `word` is zero (exact as a yes or no).
             func anyZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
             while index + 8 <= text.count {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)

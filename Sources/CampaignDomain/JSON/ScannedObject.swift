@@ -1,6 +1,8 @@
 /// The members of an object that `JSONScanner` read, looked up by name, with values made on demand.
 struct ScannedObject: PayloadSource {
+    /// The input the members' offsets point into.
     let bytes: UnsafeBufferPointer<UInt8>
+    /// The object's members, in source order.
     let members: UnsafeBufferPointer<ScannedMember>
 
     /// The member called `name` (names are unique: the scanner declines objects with duplicates).

@@ -4,19 +4,25 @@
 public enum JobID {
     public static func make(planID: String, memberID: String, occurrence: String, actionIndex: Int) -> String {
         var plan = planID, member = memberID, name = occurrence
-        let h = withDecimalDigits(of: UInt(actionIndex)) { action in
-            let count = plan.utf8.count + member.utf8.count + name.utf8.count + action.count + 3
+        // The index's decimal digits, after a "-" for a negative index (no caller has one; it keeps its old id).
+        var sign = actionIndex < 0 ? "-" : ""
+        let h = withDecimalDigits(of: actionIndex.magnitude) { digits in
+            let count = plan.utf8.count + member.utf8.count + name.utf8.count + sign.utf8.count + digits.count + 3
             return withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { input in
                 var at = 0
+                // Copies `bytes` into the hash input, then a zero byte when `separator`.
                 func put(_ bytes: UnsafeRawBufferPointer, separator: Bool) {
-                    if let base = bytes.baseAddress, !bytes.isEmpty { (input.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count) }
+                    if let base = bytes.baseAddress, !bytes.isEmpty {
+                        (input.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
+                    }
                     at += bytes.count
                     if separator { input[at] = 0; at += 1 }
                 }
                 plan.withUTF8 { put(UnsafeRawBufferPointer($0), separator: true) }
                 member.withUTF8 { put(UnsafeRawBufferPointer($0), separator: true) }
                 name.withUTF8 { put(UnsafeRawBufferPointer($0), separator: true) }
-                put(action, separator: false)
+                sign.withUTF8 { put(UnsafeRawBufferPointer($0), separator: false) }
+                put(digits, separator: false)
                 return SHA256.state(of: UnsafeRawBufferPointer(input))
             }
         }
@@ -27,8 +33,10 @@ public enum JobID {
             digest[8] = (digest[8] & 0x3F) | 0x80  // RFC 9562 variant
             return String(unsafeUninitializedCapacity: 36) { text in
                 var out = 0
-                /// A lowercase hex digit, computed (a table in a static array is a lazy global, checked on every read).
-                func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble }
+                // A lowercase hex digit, computed: a table in a static array is a lazy global, checked on every read.
+                func hex(_ nibble: UInt8) -> UInt8 {
+                    nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+                }
                 for index in 0..<16 {
                     if index == 4 || index == 6 || index == 8 || index == 10 { text[out] = UInt8(ascii: "-"); out += 1 }
                     text[out] = hex(digest[index] >> 4)

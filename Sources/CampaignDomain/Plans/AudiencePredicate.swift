@@ -105,8 +105,10 @@ extension AudiencePredicate {
     /// `matches` with the event's data as the decoder kept it, so that a condition reads only the fields it names.
     func matches(_ member: MemberState, today: LocalDate, zone: Zone, data: EventData?) -> Bool {
         switch self {
-        case .all(let predicates): return predicates.allSatisfy { $0.matches(member, today: today, zone: zone, data: data) }
-        case .any(let predicates): return predicates.contains { $0.matches(member, today: today, zone: zone, data: data) }
+        case .all(let predicates):
+            return predicates.allSatisfy { $0.matches(member, today: today, zone: zone, data: data) }
+        case .any(let predicates):
+            return predicates.contains { $0.matches(member, today: today, zone: zone, data: data) }
         case .not(let predicate): return !predicate.matches(member, today: today, zone: zone, data: data)
         case .compare(let field, let comparison):
             return comparison.matches(field.value(of: member, today: today, zone: zone, event: data))

@@ -18,7 +18,8 @@ public struct Birthday: Sendable, Hashable, CustomStringConvertible {
                 return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { buffer in
                     for (index, byte) in "2000".utf8.enumerated() { buffer[index] = byte }
                     for index in 1..<7 { buffer[3 + index] = utf8[index] }
-                    return LocalDate.parse(iso: UnsafeBufferPointer(buffer)).map { Birthday(year: nil, month: $0.month, day: $0.day) }
+                    let date = LocalDate.parse(iso: UnsafeBufferPointer(buffer))
+                    return date.map { Birthday(year: nil, month: $0.month, day: $0.day) }
                 }
             }
             return LocalDate.parse(iso: utf8).map { Birthday(year: $0.year, month: $0.month, day: $0.day) }

@@ -23,7 +23,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// `init(iso:)` over UTF-8 bytes.
     static func parse(iso b: UnsafeBufferPointer<UInt8>) -> LocalDate? {
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
-        /// A part: an optional `+`, then at least one ASCII digit.
+        // A part: an optional `+`, then at least one ASCII digit.
         func part(_ start: Int, _ end: Int) -> Int? {
             var index = start
             if b[index] == UInt8(ascii: "+") { index += 1 }

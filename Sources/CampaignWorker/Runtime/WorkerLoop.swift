@@ -131,7 +131,8 @@ final class WorkerLoop {
         var tally: [WorkerMetrics.ConsumedKey: Int] = [:]
         for record in records {
             // Records of partitions revoked during this poll are left to their new owner.
-            guard assigned.contains(record.topicPartition), let store = stores.index(forKey: record.partition) else { continue }
+            guard assigned.contains(record.topicPartition), let store = stores.index(forKey: record.partition)
+            else { continue }
             consumed += 1
             let input = InputRecord(
                 topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value,

@@ -43,6 +43,9 @@ import Testing
         #expect(
             JobID.make(planID: "points-expiring-reminder", memberID: "m-123456789012345", occurrence: "2026-03-01T00:00:00.250Z/30d", actionIndex: 12)
                 == "224e466a-3cea-8ee6-b448-be881d1101b0")
+        // No caller passes a negative index; one still hashes its sign, as when the index went through String(_:)
+        // (the expected id from Python hashlib, the same derivation as the first line).
+        #expect(JobID.make(planID: "p", memberID: "m", occurrence: "o", actionIndex: -1) == "bf66c794-fee8-8fa0-a8dd-9594b8284cd5")
     }
 
     @Test func fnv1aMatchesTheReferenceVector() {
