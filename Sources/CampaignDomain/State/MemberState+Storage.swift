@@ -126,32 +126,30 @@ extension MemberState {
                 return rare?.fields.wideLastActiveDay ?? Int64(lastActiveDay32)
             }
             set {
-                let narrow = newValue.flatMap { Int32(exactly: $0) }
-                lastActiveDay32 = narrow ?? 0
+                lastActiveDay32 = narrow(newValue, spillingTo: \.wideLastActiveDay)
                 flags.set(.lastActiveDate, newValue != nil)
-                let wide = narrow == nil ? newValue : nil
-                if wide != rare?.fields.wideLastActiveDay { modifyRare { $0.wideLastActiveDay = wide } }
             }
         }
 
         var activityStreakDays: Int {
             get { rare?.fields.wideStreak ?? Int(streak32) }
-            set {
-                let narrow = Int32(exactly: newValue)
-                streak32 = narrow ?? 0
-                let wide = narrow == nil ? newValue : nil
-                if wide != rare?.fields.wideStreak { modifyRare { $0.wideStreak = wide } }
-            }
+            set { streak32 = narrow(newValue, spillingTo: \.wideStreak) }
         }
 
         var orderCount: Int {
             get { rare?.fields.wideOrderCount ?? Int(orderCount32) }
-            set {
-                let narrow = Int32(exactly: newValue)
-                orderCount32 = narrow ?? 0
-                let wide = narrow == nil ? newValue : nil
-                if wide != rare?.fields.wideOrderCount { modifyRare { $0.wideOrderCount = wide } }
-            }
+            set { orderCount32 = narrow(newValue, spillingTo: \.wideOrderCount) }
+        }
+
+        /// `value` for a 32-bit field (0 when nil or too wide); a value too wide is kept in the rare field `wide`,
+        /// which is cleared once the value fits again.
+        private func narrow<Value: BinaryInteger>(
+            _ value: Value?, spillingTo wide: WritableKeyPath<RareFields, Value?>
+        ) -> Int32 {
+            let narrow = value.flatMap { Int32(exactly: $0) }
+            let spill = narrow == nil ? value : nil
+            if spill != rare?.fields[keyPath: wide] { modifyRare { $0[keyPath: wide] = spill } }
+            return narrow ?? 0
         }
 
         var periodSpend: PeriodSpend {
