@@ -180,17 +180,10 @@ struct JSONScanner {
         return nil
     }
 
-    /// Whether none of eight bytes is a quote, a backslash, a control character or outside ASCII (the classic
-    /// "has a byte less than n" tests: exact as a yes or no).
+    /// Whether none of eight bytes is a quote, a backslash, a control character or outside ASCII.
     static func isPlain(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let control = (word &- ones &* 0x20) & ~word & highs
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let quotes = (quote &- ones) & ~quote & highs
-        let backslashes = (backslash &- ones) & ~backslash & highs
-        return (control | quotes | backslashes | (word & highs)) == 0
+        ByteWord.below(0x20, in: word) | ByteWord.equal(to: UInt8(ascii: "\""), in: word)
+            | ByteWord.equal(to: UInt8(ascii: "\\"), in: word) | ByteWord.nonASCII(in: word) == 0
     }
 
     /// The same grammar as `JSONParser`'s numbers.

@@ -193,18 +193,12 @@ public struct JSONWriter: Sendable {
         var index = 0
         if let base = text.baseAddress {
             let raw = UnsafeRawPointer(base)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            // Whether some byte of `word` is zero (exact as a yes or no).
-            func anyZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
             while index + 8 <= text.count {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                // Below 0x20 (bytes from 0x80 up are left out by `~word`), or a quote, a backslash or DEL.
-                if (word &- ones &* 0x20) & ~word & highs != 0 || anyZero(word ^ (ones &* 0x22))
-                    || anyZero(word ^ (ones &* 0x5C)) || anyZero(word ^ (ones &* 0x7F))
-                {
-                    return true
-                }
+                // The bytes of `needsEscaping(_: UInt8)`: below 0x20, a quote, a backslash, DEL.
+                let escapes = ByteWord.below(0x20, in: word) | ByteWord.equal(to: UInt8(ascii: "\""), in: word)
+                    | ByteWord.equal(to: UInt8(ascii: "\\"), in: word) | ByteWord.equal(to: 0x7F, in: word)
+                if escapes != 0 { return true }
                 index += 8
             }
         }

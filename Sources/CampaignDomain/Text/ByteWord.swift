@@ -1,0 +1,25 @@
+/// Tests on eight bytes at once, read as one `UInt64`: each gives a word that is nonzero exactly when some byte
+/// matches, so several tests combine with `|` without a branch each.
+///
+/// Byte scanners (the event decoder's strings, the JSON writer's escape check) skip plain runs a word at a time.
+enum ByteWord {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Nonzero when some byte is below `limit` (at most 0x80); bytes from 0x80 up never count.
+    @inline(__always)
+    static func below(_ limit: UInt8, in word: UInt64) -> UInt64 {
+        (word &- ones &* UInt64(limit)) & ~word & highs
+    }
+
+    /// Nonzero when some byte equals `byte`.
+    @inline(__always)
+    static func equal(to byte: UInt8, in word: UInt64) -> UInt64 {
+        let difference = word ^ (ones &* UInt64(byte))
+        return (difference &- ones) & ~difference & highs
+    }
+
+    /// Nonzero when some byte is 0x80 or above (outside ASCII).
+    @inline(__always)
+    static func nonASCII(in word: UInt64) -> UInt64 { word & highs }
+}
