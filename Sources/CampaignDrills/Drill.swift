@@ -248,6 +248,9 @@ struct DrillRunner {
             }
         }
         result.duplicated = seen.values.reduce(0) { $0 + max(0, $1 - 1) }
+        for (id, count) in seen.filter({ $0.value > 1 }).sorted(by: { $0.key < $1.key }).prefix(5) {
+            result.notes.append("job \(id) committed \(count) times: \(expected[id] ?? "(not expected)")")
+        }
         let lost = expected.keys.filter { seen[$0] == nil }
         result.lost = lost.count
         for id in lost.sorted().prefix(5) { result.notes.append("lost job \(id): \(expected[id] ?? "")") }
