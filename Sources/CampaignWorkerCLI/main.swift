@@ -154,7 +154,7 @@ do {
             clock = SystemClock()
         }
         let stop = StopSignal()
-        let logger = Logger()
+        let logger = Logger(minimumLevel: config.logLevel)
         // The worker reads plans.path itself (and keeps re-reading it), so no plans are handed over here.
         let worker = Worker(config: config, plans: [], clock: clock, logger: logger)
         let signals = installStopSignals(stop) { worker.health.stopping() }

@@ -14,7 +14,7 @@ struct ConfigReader {
     mutating func read(_ json: JSONValue) -> WorkerConfig {
         var config = WorkerConfig()
         guard let root = object(json, "$") else { return config }
-        keys(root, "$", ["kafka", "groupId", "instanceId", "processingGuarantee", "topics", "plans", "http", "programme", "commitIntervalMs", "maxRecordBytes"])
+        keys(root, "$", ["kafka", "groupId", "instanceId", "processingGuarantee", "topics", "plans", "http", "programme", "commitIntervalMs", "maxRecordBytes", "logLevel"])
         if let kafka = root["kafka"], let object = object(kafka, "$.kafka") {
             config.kafka = [:]
             for member in object.members {
@@ -69,6 +69,9 @@ struct ConfigReader {
         }
         if let value = root["maxRecordBytes"] {
             if let bytes = value.intValue, bytes >= 1024 { config.maxRecordBytes = bytes } else { fail("$.maxRecordBytes", "must be a whole number of bytes, at least 1024") }
+        }
+        if let value = root["logLevel"] {
+            if let level = value.stringValue.flatMap(Logger.Level.init(rawValue:)) { config.logLevel = level } else { fail("$.logLevel", "must be \(Logger.Level.names)") }
         }
         return config
     }

@@ -54,6 +54,7 @@ extension WorkerConfig {
         member("programme") { writeProgramme(&$0) }
         member("commitIntervalMs") { $0.int(commitIntervalMillis) }
         member("maxRecordBytes") { $0.int(maxRecordBytes) }
+        member("logLevel") { $0.string(logLevel.rawValue) }
         return "{\n  " + lines.joined(separator: ",\n  ") + "\n}\n"
     }
 

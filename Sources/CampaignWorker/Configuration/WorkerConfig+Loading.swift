@@ -41,6 +41,7 @@ extension WorkerConfig {
         ("CAMPAIGN_WORKER_DECISIONS_TOPIC", "topics.decisions (empty turns decisions off)"),
         ("CAMPAIGN_WORKER_DEAD_LETTERS_TOPIC", "topics.deadLetters"),
         ("CAMPAIGN_WORKER_PLANS_PATH", "plans.path"),
+        ("CAMPAIGN_WORKER_LOG_LEVEL", "logLevel (debug, info, warning or error)"),
         ("CAMPAIGN_WORKER_KAFKA_<PROPERTY>", "any librdkafka property: dots become underscores, e.g. CAMPAIGN_WORKER_KAFKA_SASL_PASSWORD"),
     ]
 
@@ -63,6 +64,12 @@ extension WorkerConfig {
         if let value = environment["CAMPAIGN_WORKER_DECISIONS_TOPIC"] { topics.decisions = value.isEmpty ? nil : value }
         if let value = environment["CAMPAIGN_WORKER_DEAD_LETTERS_TOPIC"], !value.isEmpty { topics.deadLetters = value }
         if let value = environment["CAMPAIGN_WORKER_PLANS_PATH"] { plansPath = value.isEmpty ? nil : value }
+        if let value = environment["CAMPAIGN_WORKER_LOG_LEVEL"] {
+            guard let level = Logger.Level(rawValue: value) else {
+                throw ConfigError("CAMPAIGN_WORKER_LOG_LEVEL", "must be \(Logger.Level.names), not \(value)")
+            }
+            logLevel = level
+        }
         let prefix = "CAMPAIGN_WORKER_KAFKA_"
         for (name, value) in environment where name.hasPrefix(prefix) && name.count > prefix.count {
             kafka[name.dropFirst(prefix.count).lowercased().replacingOccurrences(of: "_", with: ".")] = value

@@ -24,6 +24,11 @@ public struct WorkerConfig: Sendable {
     public var commitIntervalMillis = 100
     /// Input records larger than this are dead-lettered unparsed.
     public var maxRecordBytes = 1 << 20
+    /// The least severe log lines `run` writes.
+    ///
+    /// `debug` adds a line per commit (`commit.started`), which the drills read to tell which jobs were still in an
+    /// open transaction when a worker was killed.
+    public var logLevel = Logger.Level.info
 
     public init() {}
 

@@ -19,6 +19,9 @@ public struct Logger: Sendable {
         }
 
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rank < rhs.rank }
+
+        /// The accepted spellings, for error messages.
+        static let names = "debug, info, warning or error"
     }
 
     /// A field value: strings are JSON-escaped, so nothing from an event can break the line.

@@ -27,8 +27,12 @@ extension WorkerLoop {
                 }
                 try producer.sendOffsetsToTransaction(offsets, consumer: consumer, timeout: .seconds(30))
             }
-            if inTransaction { try commitTransaction() }
+            if inTransaction {
+                logCommitStarted(partitions: offsets.count, changelogRecords: changelogRecords)
+                try commitTransaction()
+            }
         } else {
+            logCommitStarted(partitions: offsets.count, changelogRecords: changelogRecords)
             try producer.flush(timeout: .seconds(60))
             try consumer.commit(offsets)
         }
@@ -40,6 +44,16 @@ extension WorkerLoop {
             $0.consumedAtLastCommit = $0.consumed
             $0.changelogRecords += changelogRecords
         }
+    }
+
+    /// Logs (at debug) that every record of this commit has been sent and the commit itself begins.
+    ///
+    /// Written before the transaction commit or the flush is asked for, so a record produced later (its Kafka
+    /// timestamp after this line's) belongs to a later commit: the drills rely on that to tell which jobs of a
+    /// killed worker were still in a transaction it never began to commit.
+    private func logCommitStarted(partitions: Int, changelogRecords: Int) {
+        guard logger.minimumLevel <= .debug else { return }
+        logger.debug("commit.started", [("partitions", .int(partitions)), ("changelogRecords", .int(changelogRecords))])
     }
 
     /// Commits the open transaction, retrying while librdkafka says the same call may succeed.

@@ -79,4 +79,27 @@ import Testing
         #expect(config.topics.decisions == nil)
         #expect(config.engine(plans: []).decisionsEnabled == false)
     }
+
+    @Test func logLevelFromTheFileOrTheEnvironment() throws {
+        #expect(try parse("{}").logLevel == .info)
+        var config = try parse(#"{"logLevel":"warning"}"#)
+        #expect(config.logLevel == .warning)
+        try config.applyEnvironmentOverrides(["CAMPAIGN_WORKER_LOG_LEVEL": "debug"])
+        #expect(config.logLevel == .debug)
+        #expect(config.effectiveJSON().contains(#""logLevel":"debug""#))
+        do {
+            _ = try parse(#"{"logLevel":"verbose"}"#)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("$.logLevel"))
+            #expect(error.description.contains("debug, info, warning or error"))
+        }
+        do {
+            try config.applyEnvironmentOverrides(["CAMPAIGN_WORKER_LOG_LEVEL": "DEBUG"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("CAMPAIGN_WORKER_LOG_LEVEL"))
+            #expect(error.description.contains("not DEBUG"))
+        }
+    }
 }

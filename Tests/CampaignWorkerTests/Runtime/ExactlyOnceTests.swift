@@ -115,6 +115,38 @@ import Testing
         #expect(harness.worker.statistics.snapshot.produced[.couponJobs] == 1, "the restarted worker fired only the dormancy")
     }
 
+    /// The drills tell a killed worker's uncommitted jobs by this line: every record of a commit is older than it.
+    @Test func commitStartedIsLoggedAtDebugAfterEveryRecordOfTheCommit() throws {
+        var events = EventFactory()
+        let logs = LogLines(minimumLevel: .debug)
+        let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1, logger: logs.logger)
+        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
+        try harness.waitForConsumed(1)
+        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))  // the birthday (09:00 Shanghai) is due
+        try harness.waitForProduced(.couponJobs, atLeast: 1)
+        let commits = harness.worker.statistics.snapshot.commits
+        try harness.waitUntil("the firing is committed", timeout: 20) { harness.worker.statistics.snapshot.commits > commits }
+
+        let started = logs.all.compactMap { line -> (millis: Int64, changelog: Int)? in
+            guard let object = try? JSONParser.parse(Array(line.utf8)).objectValue, object.string("event") == "commit.started",
+                let ts = object.string("ts").flatMap(Instant.init(rfc3339:)), let changelog = object["changelogRecords"]?.intValue
+            else { return nil }
+            return (ts.epochMillis, changelog)
+        }
+        #expect(started.contains { $0.changelog >= 1 }, "a commit wrote m-1's state")
+        let records = try harness.read("coupon-jobs", partitions: 1, atLeast: 1) + harness.read(harness.config.changelogTopic, partitions: 1, atLeast: 1)
+        for record in records {
+            let produced = try #require(record.timestampMillis)
+            #expect(started.contains { $0.millis >= produced }, "a commit.started line follows the record produced at \(produced)")
+        }
+
+        let quiet = LogLines(minimumLevel: .info)
+        let other = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1, logger: quiet.logger)
+        try other.produce([events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00")])
+        try other.waitUntil("a commit", timeout: 20) { other.worker.statistics.snapshot.commits >= 1 }
+        #expect(!quiet.all.contains { $0.contains("commit.started") }, "info leaves the per-commit line out")
+    }
+
     @Test func abortableTransactionErrorRollsBackRewindsAndRedoes() throws {
         var events = EventFactory()
         let harness = try Self.workerWithOneMemberCommitted(events: &events)

@@ -1,19 +1,12 @@
 import CampaignDomain
 import CampaignWorker
 import Kafka
-import Synchronization
 import TestSupport
 import Testing
 
 /// What an attacker controls — event contents — never reaches logs or headers unescaped; secrets never reach logs;
 /// TLS/SASL settings reach librdkafka as given.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct SecurityIntegrationTests {
-    final class LogLines: Sendable {
-        private let lines = Mutex<[String]>([])
-        var all: [String] { lines.withLock { $0 } }
-        var logger: Logger { Logger(minimumLevel: .debug) { [self] line in lines.withLock { $0.append(line) } } }
-    }
-
     static let secret = "S3CRET-password-7f3a"
     static let payloadMarker = "PAYLOAD-MARKER-91c2"
 
