@@ -41,6 +41,7 @@ let package = Package(
             dependencies: ["CampaignWorker", "CampaignDomain", "Kafka", "TestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "CampaignDrillsTests", dependencies: ["CampaignDrills", "CampaignDomain", "TestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

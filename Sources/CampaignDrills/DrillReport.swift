@@ -2,12 +2,12 @@
 enum DrillReport {
     static func table(_ results: [DrillResult], mode: String) -> String {
         var lines = [
-            "| drill (\(mode)) | result | kill points | scale steps | broker pauses | jobs expected | committed | lost | duplicated | unexpected | erasure violations | worker crashes | aborted repeats (read_uncommitted) | seconds |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| drill (\(mode)) | result | kill points | scale steps | broker pauses | jobs expected | committed | lost | duplicated | unexpected | erasure violations | worker crashes | aborted repeats (read_uncommitted) | set aside (open at a kill) | seconds |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in results {
             lines.append(
-                "| \(r.name) | \(r.passed ? "pass" : "FAIL") | \(r.killPoints) | \(r.scaleSteps) | \(r.pauses) | \(r.expected) | \(r.committed) | \(r.lost) | \(r.duplicated) | \(r.unexpected) | \(r.erasureViolations) | \(r.crashedWorkers) | \(r.abortedRepeats) | \(Int(r.seconds)) |"
+                "| \(r.name) | \(r.passed ? "pass" : "FAIL") | \(r.killPoints) | \(r.scaleSteps) | \(r.pauses) | \(r.expected) | \(r.committed) | \(r.lost) | \(r.duplicated) | \(r.unexpected) | \(r.erasureViolations) | \(r.crashedWorkers) | \(r.abortedRepeats) | \(r.setAside) | \(Int(r.seconds)) |"
             )
         }
         let failed = results.filter { !$0.passed }.count

@@ -53,8 +53,11 @@ struct VirtualTimeline {
     let rate: Double
     let anchor: Instant
 
-    func now() -> Instant {
-        let elapsed = Double(SystemTime.now().epochMillis - anchor.epochMillis) * rate
+    func now() -> Instant { at(wallMillis: SystemTime.now().epochMillis) }
+
+    /// The virtual instant at a wall-clock millisecond since the epoch.
+    func at(wallMillis: Int64) -> Instant {
+        let elapsed = Double(wallMillis - anchor.epochMillis) * rate
         return start.adding(millis: Int64(elapsed.rounded(.down)))
     }
 

@@ -26,8 +26,8 @@ public struct WorkerConfig: Sendable {
     public var maxRecordBytes = 1 << 20
     /// The least severe log lines `run` writes.
     ///
-    /// `debug` adds a line per commit (`commit.started`), which the drills read to tell which jobs were still in an
-    /// open transaction when a worker was killed.
+    /// `debug` adds two lines per commit (`commit.started`, `commit.finished`), which the drills read to tell which
+    /// records of a killed worker were in a commit it had not finished.
     public var logLevel = Logger.Level.info
 
     public init() {}

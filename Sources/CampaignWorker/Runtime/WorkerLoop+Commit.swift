@@ -28,13 +28,15 @@ extension WorkerLoop {
                 try producer.sendOffsetsToTransaction(offsets, consumer: consumer, timeout: .seconds(30))
             }
             if inTransaction {
-                logCommitStarted(partitions: offsets.count, changelogRecords: changelogRecords)
+                let started = logCommit("commit.started", partitions: offsets.count, changelogRecords: changelogRecords)
                 try commitTransaction()
+                logCommit("commit.finished", partitions: offsets.count, changelogRecords: changelogRecords, since: started)
             }
         } else {
-            logCommitStarted(partitions: offsets.count, changelogRecords: changelogRecords)
+            let started = logCommit("commit.started", partitions: offsets.count, changelogRecords: changelogRecords)
             try producer.flush(timeout: .seconds(60))
             try consumer.commit(offsets)
+            logCommit("commit.finished", partitions: offsets.count, changelogRecords: changelogRecords, since: started)
         }
         for partition in Array(stores.keys) { stores[partition]?.checkpoint() }
         pending.removeAll()
@@ -46,14 +48,24 @@ extension WorkerLoop {
         }
     }
 
-    /// Logs (at debug) that every record of this commit has been sent and the commit itself begins.
+    /// Logs a commit's `commit.started` or `commit.finished` line (debug); returns when, for the second's duration.
     ///
-    /// Written before the transaction commit or the flush is asked for, so a record produced later (its Kafka
-    /// timestamp after this line's) belongs to a later commit: the drills rely on that to tell which jobs of a
-    /// killed worker were still in a transaction it never began to commit.
-    private func logCommitStarted(partitions: Int, changelogRecords: Int) {
-        guard logger.minimumLevel <= .debug else { return }
-        logger.debug("commit.started", [("partitions", .int(partitions)), ("changelogRecords", .int(changelogRecords))])
+    /// `commit.started` is written once every record of the commit has been sent, before the transaction commit (or
+    /// the flush) is asked for; `commit.finished` once it returned. So a record with a Kafka timestamp later than a
+    /// process's last `commit.finished` belongs to a commit that had not finished: the drills rely on that to tell
+    /// which records of a killed worker a broker that aborts fenced transactions would have hidden.
+    @discardableResult
+    private func logCommit(
+        _ event: String, partitions: Int, changelogRecords: Int, since started: ContinuousClock.Instant? = nil
+    ) -> ContinuousClock.Instant? {
+        guard logger.minimumLevel <= .debug else { return nil }
+        var fields: [(String, Logger.Value)] = [("partitions", .int(partitions)), ("changelogRecords", .int(changelogRecords))]
+        if let started {
+            let elapsed = (ContinuousClock.now - started).components
+            fields.append(("millis", .int(Int(elapsed.seconds) * 1000 + Int(elapsed.attoseconds / 1_000_000_000_000_000))))
+        }
+        logger.debug(event, fields)
+        return ContinuousClock.now
     }
 
     /// Commits the open transaction, retrying while librdkafka says the same call may succeed.

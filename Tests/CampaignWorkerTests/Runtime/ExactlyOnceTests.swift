@@ -115,8 +115,9 @@ import Testing
         #expect(harness.worker.statistics.snapshot.produced[.couponJobs] == 1, "the restarted worker fired only the dormancy")
     }
 
-    /// The drills tell a killed worker's uncommitted jobs by this line: every record of a commit is older than it.
-    @Test func commitStartedIsLoggedAtDebugAfterEveryRecordOfTheCommit() throws {
+    /// The drills tell which records of a killed worker were in a commit it had not finished by these lines: every
+    /// record of a commit is older than its `commit.started`, which comes before its `commit.finished`.
+    @Test func commitLinesAtDebugComeAfterEveryRecordOfTheCommit() throws {
         var events = EventFactory()
         let logs = LogLines(minimumLevel: .debug)
         let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1, logger: logs.logger)
@@ -127,24 +128,29 @@ import Testing
         let commits = harness.worker.statistics.snapshot.commits
         try harness.waitUntil("the firing is committed", timeout: 20) { harness.worker.statistics.snapshot.commits > commits }
 
-        let started = logs.all.compactMap { line -> (millis: Int64, changelog: Int)? in
-            guard let object = try? JSONParser.parse(Array(line.utf8)).objectValue, object.string("event") == "commit.started",
-                let ts = object.string("ts").flatMap(Instant.init(rfc3339:)), let changelog = object["changelogRecords"]?.intValue
+        let lines = logs.all.compactMap { line -> (event: String, millis: Int64, changelog: Int)? in
+            guard let object = try? JSONParser.parse(Array(line.utf8)).objectValue, let event = object.string("event"),
+                event.hasPrefix("commit."), let ts = object.string("ts").flatMap(Instant.init(rfc3339:)),
+                let changelog = object["changelogRecords"]?.intValue
             else { return nil }
-            return (ts.epochMillis, changelog)
+            return (event, ts.epochMillis, changelog)
         }
-        #expect(started.contains { $0.changelog >= 1 }, "a commit wrote m-1's state")
+        #expect(lines.contains { $0.changelog >= 1 }, "a commit wrote m-1's state")
+        // A commit may be under way as the lines are read.
+        let paired = lines.last?.event == "commit.started" ? Array(lines.dropLast()) : lines
+        #expect(paired.map(\.event) == Array(repeating: ["commit.started", "commit.finished"], count: paired.count / 2).flatMap { $0 })
+        for pair in stride(from: 0, to: paired.count - 1, by: 2) { #expect(paired[pair].millis <= paired[pair + 1].millis) }
         let records = try harness.read("coupon-jobs", partitions: 1, atLeast: 1) + harness.read(harness.config.changelogTopic, partitions: 1, atLeast: 1)
         for record in records {
             let produced = try #require(record.timestampMillis)
-            #expect(started.contains { $0.millis >= produced }, "a commit.started line follows the record produced at \(produced)")
+            #expect(lines.contains { $0.event == "commit.started" && $0.millis >= produced }, "a commit.started line follows the record produced at \(produced)")
         }
 
         let quiet = LogLines(minimumLevel: .info)
         let other = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1, logger: quiet.logger)
         try other.produce([events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00")])
         try other.waitUntil("a commit", timeout: 20) { other.worker.statistics.snapshot.commits >= 1 }
-        #expect(!quiet.all.contains { $0.contains("commit.started") }, "info leaves the per-commit line out")
+        #expect(!quiet.all.contains { $0.contains("commit.") }, "info leaves the per-commit lines out")
     }
 
     @Test func abortableTransactionErrorRollsBackRewindsAndRedoes() throws {
