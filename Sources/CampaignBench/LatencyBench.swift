@@ -13,11 +13,12 @@ enum LatencyBench {
         var p99Millis: Double
     }
 
-    static func run(rate: Double, seconds: Double) throws -> Result {
+    static func run(rate: Double, seconds: Double, threads: Int) throws -> Result {
         let silent = PipelineBench.silent
         let cluster = try MockKafkaCluster(brokers: 1, logHandler: silent)
         cluster.setGroupInitialRebalanceDelay(.milliseconds(50))
         var config = WorkerConfig()
+        config.processingThreads = threads
         config.topics.plans = nil
         config.topics.decisions = nil
         try cluster.createTopic("member-activity", partitions: 4)

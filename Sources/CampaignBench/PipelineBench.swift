@@ -27,13 +27,13 @@ enum PipelineBench {
 
     /// Each figure is the median of `rounds` runs, taken in turn (baseline, at_least_once, exactly_once) so that
     /// a slow moment of the shared machine does not land on one side only.
-    static func run(members: Int, events: Int, plans: [Plan], rounds: Int = 3) throws -> Result {
+    static func run(members: Int, events: Int, plans: [Plan], threads: Int, rounds: Int = 3) throws -> Result {
         let inputs = BenchWorkload.events(members: members, events: events)
         var baseline: [Double] = [], worker: [Double] = [], exactlyOnce: [Double] = []
         for _ in 0..<rounds {
             baseline.append(try measureBaseline(inputs))
-            worker.append(try measureWorker(inputs, plans: plans, guarantee: .atLeastOnce))
-            exactlyOnce.append(try measureWorker(inputs, plans: plans, guarantee: .exactlyOnce))
+            worker.append(try measureWorker(inputs, plans: plans, guarantee: .atLeastOnce, threads: threads))
+            exactlyOnce.append(try measureWorker(inputs, plans: plans, guarantee: .exactlyOnce, threads: threads))
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         return Result(
@@ -90,8 +90,9 @@ enum PipelineBench {
         return Double(inputs.count) / seconds
     }
 
-    static func measureWorker(_ inputs: [[UInt8]], plans: [Plan], guarantee: WorkerConfig.ProcessingGuarantee) throws -> Double {
+    static func measureWorker(_ inputs: [[UInt8]], plans: [Plan], guarantee: WorkerConfig.ProcessingGuarantee, threads: Int) throws -> Double {
         var config = WorkerConfig()
+        config.processingThreads = threads
         config.topics.plans = nil
         config.processingGuarantee = guarantee
         let cluster = try cluster(with: inputs, outputs: OutputRole.allCases.compactMap { config.topics.topic(for: $0) })

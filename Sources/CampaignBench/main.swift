@@ -10,10 +10,12 @@ func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").u
 
 let arguments = CommandLine.arguments.dropFirst()
 let usage = """
-    usage: campaign-bench [--smoke] [--only engine|state|kafka|restore|pipeline] [--scale F]
+    usage: campaign-bench [--smoke] [--only engine|state|kafka|restore|pipeline] [--scale F] [--processing-threads N]
       --smoke   every benchmark with tiny sizes (checks the bench code; make test runs it)
       --only    one group: engine, state (memory, timers, restore), kafka (pipeline, latency), restore, pipeline
       --scale   multiply every default size by F (e.g. 0.1 for a quick look)
+      --processing-threads
+                the pipeline and latency workers' processingThreads (default: the worker's, \(WorkerConfig.defaultProcessingThreads) here)
     Run from the repository root, in release mode (make bench).
     """
 /// Checks the arguments before anything runs: a mistyped flag would otherwise start the full, minutes-long run.
@@ -31,6 +33,8 @@ func validateArguments() {
             }
         case "--scale":
             guard let value = rest.popFirst().flatMap(Double.init), value > 0 else { fail("--scale needs a positive number, e.g. --scale 0.1") }
+        case "--processing-threads":
+            guard let value = rest.popFirst().flatMap(Int.init), (1...64).contains(value) else { fail("--processing-threads needs a whole number from 1 to 64") }
         default: fail("unknown argument '\(flag)'")
         }
     }
@@ -45,6 +49,9 @@ let smoke = arguments.contains("--smoke")
 /// the pipeline and the latency).
 let only = arguments.firstIndex(of: "--only").flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[arguments.index(after: $0)] : nil }
 func runs(_ group: String) -> Bool { only == nil || only == group }
+/// The Kafka benchmarks' worker threads (`--processing-threads`, else the worker's default).
+let processingThreads = arguments.firstIndex(of: "--processing-threads").flatMap { Int(arguments[arguments.index(after: $0)]) }
+    ?? WorkerConfig.defaultProcessingThreads
 let root = FileManager.default.currentDirectoryPath
 let plans: [Plan]
 do {
@@ -105,20 +112,20 @@ if runs("engine") {
 if runs("kafka") || only == "pipeline" {
 do {
     // The mock cluster keeps only about the last 5 MB of each partition: about 50 MB over 16 partitions at most.
-    let pipeline = try PipelineBench.run(members: sized(40_000, smoke: 100), events: sized(160_000, smoke: 500), plans: plans, rounds: smoke ? 1 : 3)
+    let pipeline = try PipelineBench.run(members: sized(40_000, smoke: 100), events: sized(160_000, smoke: 500), plans: plans, threads: processingThreads, rounds: smoke ? 1 : 3)
     report(Row(
         name: "Pipeline, at_least_once", figure: "worker \(format(pipeline.workerPerSecond)) events/s, baseline \(format(pipeline.baselinePerSecond)) events/s, ratio \(format(pipeline.ratio, 2)) (runs \(pipeline.workerRuns.map { format($0) }.joined(separator: ", ")))",
-        target: "≥ 0.6 ×", sizes: "\(pipeline.events) events, \(PipelineBench.partitions) partitions, mock cluster, 100 ms commits, median of 3 runs each"))
+        target: "≥ 0.6 ×", sizes: "\(pipeline.events) events, \(PipelineBench.partitions) partitions, mock cluster, 100 ms commits, worker with \(processingThreads) processing threads, median of 3 runs each"))
     report(Row(
         name: "Pipeline, exactly_once", figure: "worker \(format(pipeline.exactlyOncePerSecond)) events/s, ratio \(format(pipeline.exactlyOnceRatio, 2)) to the same baseline (runs \(pipeline.exactlyOnceRuns.map { format($0) }.joined(separator: ", ")))",
-        target: "≥ 0.5 ×", sizes: "\(pipeline.events) events, \(PipelineBench.partitions) partitions, mock cluster (no transaction markers), 100 ms transactions, median of 3 runs"))
+        target: "≥ 0.5 ×", sizes: "\(pipeline.events) events, \(PipelineBench.partitions) partitions, mock cluster (no transaction markers), 100 ms transactions, \(processingThreads) processing threads, median of 3 runs"))
     if only == "pipeline" { exit(0) }
     // Half the measured maximum: the latency worker runs exactly_once, the default.
     let rate = smoke ? 200 : max(100, pipeline.exactlyOncePerSecond / 2)
-    let latency = try LatencyBench.run(rate: rate, seconds: smoke ? 1 : 10)
+    let latency = try LatencyBench.run(rate: rate, seconds: smoke ? 1 : 10, threads: processingThreads)
     report(Row(
         name: "Latency, event to committed job", figure: "p50 \(format(latency.p50Millis, 1)) ms, p99 \(format(latency.p99Millis, 1)) ms",
-        target: "p99 ≤ commit interval + 50 ms = 150 ms", sizes: "\(format(latency.rate)) events/s for \(smoke ? 1 : 10) s, \(latency.samples) samples"))
+        target: "p99 ≤ commit interval + 50 ms = 150 ms", sizes: "\(format(latency.rate)) events/s for \(smoke ? 1 : 10) s, \(latency.samples) samples, \(processingThreads) processing threads"))
 } catch {
     FileHandle.standardError.write(Data("campaign-bench: Kafka benchmarks failed: \(error)\n".utf8))
     exit(1)

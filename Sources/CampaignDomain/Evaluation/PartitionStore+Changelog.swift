@@ -26,6 +26,9 @@ extension PartitionStore {
     /// Whether any member was touched since the last checkpoint.
     public var hasPendingChanges: Bool { !uncheckpointed.isEmpty }
 
+    /// How many members were touched since the last checkpoint (an upper bound on `pendingChanges().count`).
+    public var touchedCount: Int { uncheckpointed.count }
+
     /// Members whose state differs from the last checkpoint, sorted by id.
     public func pendingChanges() -> [MemberChange] {
         uncheckpointed.keys.sorted().compactMap { id in

@@ -14,7 +14,7 @@ struct ConfigReader {
     mutating func read(_ json: JSONValue) -> WorkerConfig {
         var config = WorkerConfig()
         guard let root = object(json, "$") else { return config }
-        keys(root, "$", ["kafka", "groupId", "instanceId", "processingGuarantee", "topics", "plans", "http", "programme", "commitIntervalMs", "maxRecordBytes", "logLevel"])
+        keys(root, "$", ["kafka", "groupId", "instanceId", "processingGuarantee", "topics", "plans", "http", "programme", "commitIntervalMs", "maxRecordBytes", "logLevel", "processingThreads"])
         if let kafka = root["kafka"], let object = object(kafka, "$.kafka") {
             config.kafka = [:]
             for member in object.members {
@@ -66,6 +66,9 @@ struct ConfigReader {
         }
         if let value = root["commitIntervalMs"] {
             if let ms = value.intValue, ms >= 1, ms <= 60_000 { config.commitIntervalMillis = ms } else { fail("$.commitIntervalMs", "must be a whole number of milliseconds from 1 to 60000") }
+        }
+        if let value = root["processingThreads"] {
+            if let threads = value.intValue, (1...64).contains(threads) { config.processingThreads = threads } else { fail("$.processingThreads", "must be a whole number of threads from 1 to 64") }
         }
         if let value = root["maxRecordBytes"] {
             if let bytes = value.intValue, bytes >= 1024 { config.maxRecordBytes = bytes } else { fail("$.maxRecordBytes", "must be a whole number of bytes, at least 1024") }

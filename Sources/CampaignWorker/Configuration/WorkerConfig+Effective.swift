@@ -55,6 +55,7 @@ extension WorkerConfig {
         member("commitIntervalMs") { $0.int(commitIntervalMillis) }
         member("maxRecordBytes") { $0.int(maxRecordBytes) }
         member("logLevel") { $0.string(logLevel.rawValue) }
+        member("processingThreads") { $0.int(processingThreads) }
         return "{\n  " + lines.joined(separator: ",\n  ") + "\n}\n"
     }
 

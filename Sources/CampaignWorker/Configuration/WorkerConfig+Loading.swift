@@ -42,6 +42,7 @@ extension WorkerConfig {
         ("CAMPAIGN_WORKER_DEAD_LETTERS_TOPIC", "topics.deadLetters"),
         ("CAMPAIGN_WORKER_PLANS_PATH", "plans.path"),
         ("CAMPAIGN_WORKER_LOG_LEVEL", "logLevel (debug, info, warning or error)"),
+        ("CAMPAIGN_WORKER_PROCESSING_THREADS", "processingThreads (e.g. the container's CPU limit)"),
         ("CAMPAIGN_WORKER_KAFKA_<PROPERTY>", "any librdkafka property: dots become underscores, e.g. CAMPAIGN_WORKER_KAFKA_SASL_PASSWORD"),
     ]
 
@@ -69,6 +70,12 @@ extension WorkerConfig {
                 throw ConfigError("CAMPAIGN_WORKER_LOG_LEVEL", "must be \(Logger.Level.names), not \(value)")
             }
             logLevel = level
+        }
+        if let value = environment["CAMPAIGN_WORKER_PROCESSING_THREADS"] {
+            guard let threads = Int(value), (1...64).contains(threads) else {
+                throw ConfigError("CAMPAIGN_WORKER_PROCESSING_THREADS", "must be a whole number of threads from 1 to 64, not \(value)")
+            }
+            processingThreads = threads
         }
         let prefix = "CAMPAIGN_WORKER_KAFKA_"
         for (name, value) in environment where name.hasPrefix(prefix) && name.count > prefix.count {

@@ -1,3 +1,4 @@
+import Foundation
 import CampaignDomain
 
 /// The worker's configuration: the JSON config file (CONTRACT §7) with environment-variable overrides.
@@ -29,6 +30,14 @@ public struct WorkerConfig: Sendable {
     /// `debug` adds two lines per commit (`commit.started`, `commit.finished`), which the drills read to tell which
     /// records of a killed worker were in a commit it had not finished.
     public var logLevel = Logger.Level.info
+    /// How many threads apply input to the partition stores at once (each store is worked on by one at a time).
+    ///
+    /// Defaults to the processors this process may run on, up to 8; set it to the container's CPU limit when that is
+    /// lower, since the processor count does not see cgroup quotas.
+    public var processingThreads = WorkerConfig.defaultProcessingThreads
+
+    /// The processors this process may run on, up to 8.
+    public static var defaultProcessingThreads: Int { min(max(1, ProcessInfo.processInfo.activeProcessorCount), 8) }
 
     public init() {}
 

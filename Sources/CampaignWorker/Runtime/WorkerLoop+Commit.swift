@@ -21,10 +21,7 @@ extension WorkerLoop {
         let offsets = pending.map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
         if exactlyOnce {
             if !offsets.isEmpty {
-                if !inTransaction {
-                    try producer.beginTransaction()
-                    inTransaction = true
-                }
+                try openTransaction()
                 try producer.sendOffsetsToTransaction(offsets, consumer: consumer, timeout: .seconds(30))
             }
             if inTransaction {
@@ -68,6 +65,14 @@ extension WorkerLoop {
         return ContinuousClock.now
     }
 
+    /// Begins a transaction unless one is open (exactly_once): before anything is sent into it, since the lanes
+    /// send from several threads at once.
+    func openTransaction() throws {
+        guard !inTransaction else { return }
+        try producer.beginTransaction()
+        inTransaction = true
+    }
+
     /// Commits the open transaction, retrying while librdkafka says the same call may succeed.
     private func commitTransaction() throws {
         var attempt = 0
@@ -86,25 +91,38 @@ extension WorkerLoop {
     }
 
     /// Sends every pending member change to the changelog, at the input partition's number; returns how many.
+    ///
+    /// Encoding is most of the work, so the stores are shared out over the processing lanes as a step's are.
     private func writeChangelog() throws -> Int {
-        let topic = worker.config.changelogTopic
-        var count = 0
-        for partition in stores.keys.sorted() {
-            if let budget = stores[partition]?.pendingBudgetRecord() {
-                try send(ProducerRecord(topic: topic, partition: partition, key: PartitionBudgetCodec.key, value: budget))
-                count += 1
+        let touched = stores.mapValues(\.touchedCount)
+        guard touched.values.contains(where: { $0 > 0 }) || stores.values.contains(where: { $0.pendingBudgetRecord() != nil }) else { return 0 }
+        let topic = worker.config.changelogTopic, schedule = engine.scheduleFingerprint
+        let gate = TransactionGate(producer: producer, transactional: exactlyOnce, isOpen: inTransaction)
+        defer { inTransaction = gate.isOpen }
+        let results = lanes.run(&stores, weight: { touched[$0] ?? 0 }) { entries -> (count: Int, error: KafkaError?) in
+            var count = 0
+            do throws(KafkaError) {
+                for entry in entries {
+                    if let budget = entry.store.pendingBudgetRecord() {
+                        try gate.send(ProducerRecord(topic: topic, partition: entry.partition, key: PartitionBudgetCodec.key, value: budget))
+                        count += 1
+                    }
+                    for change in entry.store.pendingChanges() {
+                        // An explicit partition, not a key hash: co-partitioning holds whatever partitioner upstream used.
+                        try gate.send(
+                            ProducerRecord(
+                                topic: topic, partition: entry.partition, key: Array(change.memberID.utf8),
+                                value: change.state.map { MemberStateCodec.encode($0, schedule: schedule) }))
+                        count += 1
+                    }
+                }
+            } catch {
+                return (count, error)
             }
-            guard let changes = stores[partition]?.pendingChanges() else { continue }
-            for change in changes {
-                // An explicit partition, not a key hash: co-partitioning holds whatever partitioner upstream used.
-                try send(
-                    ProducerRecord(
-                        topic: topic, partition: partition, key: Array(change.memberID.utf8),
-                        value: change.state.map { MemberStateCodec.encode($0, schedule: engine.scheduleFingerprint) }))
-                count += 1
-            }
+            return (count, nil)
         }
-        return count
+        if let error = results.lazy.compactMap(\.error).first { throw error }
+        return results.reduce(0) { $0 + $1.count }
     }
 
     /// Handles an error from a step: recreate the clients after a fatal one, else roll back and redo the batch.
@@ -141,8 +159,9 @@ extension WorkerLoop {
             // The plans may have changed since the checkpoint: schedule the rolled-back members under the current ones.
             stores[partition]?.rescheduleAll(engine: engine)
         }
-        out.removeAll()
         pending.removeAll()
+        // Read again from the committed offsets (now, or by whoever is assigned the partitions next).
+        input.removeAll()
         lastCommit = .now
         worker.statistics.update { $0.rewinds += 1 }
         if rewind { try rewindToCommitted() }
@@ -188,7 +207,7 @@ extension WorkerLoop {
         stores.removeAll()
         assigned.removeAll()
         pending.removeAll()
-        out.removeAll()
+        input.removeAll()
         inTransaction = false
         (producer, consumer) = try Self.makeClients(worker: worker, hook: hook)
         fatal = nil
@@ -204,6 +223,8 @@ extension WorkerLoop {
         guard !closing, fatal == nil else { return }
         var rolledBack = false
         do {
+            // The step's lanes may be at work: what they did is counted (or their error met) before anything else.
+            try finishLanes()
             if lost {
                 rolledBack = true
                 try rollBackAndRewind(because: KafkaError(operation: "rebalance", message: "partitions lost"), rewind: false)
@@ -221,6 +242,9 @@ extension WorkerLoop {
             }
         }
         drop(partitions)
+        // Their waiting records belong to the next owner. Only here: by the time `handleRebalanceEvents` sees the
+        // revocation, the poll may have returned records of the same partitions assigned again.
+        input.remove(partitions)
         // After a roll-back the partitions kept go on from their committed offsets.
         if rolledBack, fatal == nil {
             do { try rewindToCommitted() } catch { fatal = KafkaError(operation: "rewind on revocation", message: "\(error)", isFatal: true) }

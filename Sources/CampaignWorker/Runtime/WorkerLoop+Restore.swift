@@ -11,6 +11,8 @@ extension WorkerLoop {
             case .assigned(let partitions):
                 joinedGroup = true
                 worker.health.joinedGroup()
+                // Not a reason to touch `input`: the poll that assigned them may already have returned their first
+                // records (waiting in `input` now), and records of an earlier assignment went when it was revoked.
                 assigned.formUnion(partitions)
                 // Where each partition resumes: its committed offset (-1001 when none, then from the beginning).
                 let committed = (try? consumer.committed(partitions, timeout: .seconds(10))) ?? []

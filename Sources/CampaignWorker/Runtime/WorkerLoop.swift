@@ -5,7 +5,9 @@ import Kafka
 /// One worker's poll → apply → fire → produce → commit cycle, with the partition stores it owns.
 ///
 /// Everything here runs on the worker's thread: `run` loops there, and the consumer's revocation hook runs inside
-/// `poll` or `close`, which only this class calls, on that same thread.
+/// `poll` or `close`, which only this class calls, on that same thread. Only applying a step's records and encoding
+/// the changelog fan out: the stores are lent to `lanes` for that. A step polls while its lanes work, so everything
+/// that touches the stores (the revocation hook among them) first takes them back with `finishLanes`.
 final class WorkerLoop {
     let worker: Worker
     let stop: StopSignal
@@ -24,7 +26,14 @@ final class WorkerLoop {
     /// Whether a transaction is open (exactly_once).
     var inTransaction = false
     var lastCommit = ContinuousClock.now
-    var out: [OutputRecord] = []
+    /// How many threads work on the stores at once.
+    let lanes: ProcessingLanes
+    /// Records polled but not yet processed.
+    var input = InputBuffer()
+    /// The stores while a step's lanes work on them (`stores` is empty meanwhile); `finishLanes` takes them back.
+    var inFlight: ProcessingLanes.Lent<BatchProcessor.Outcome>?
+    /// The lanes' transaction gate while they work: whether they opened the transaction is read back from it.
+    var inFlightGate: TransactionGate?
     /// The rules in force; replaced when plans change.
     var engine: Engine
     var plans: PlanSources
@@ -45,6 +54,7 @@ final class WorkerLoop {
         self.plans = plans
         self.partitionCount = partitionCount
         self.exactlyOnce = worker.config.processingGuarantee == .exactlyOnce
+        self.lanes = ProcessingLanes(count: worker.config.processingThreads)
         (producer, consumer) = try Self.makeClients(worker: worker, hook: hook)
         hook.loop = self
     }
@@ -118,73 +128,31 @@ final class WorkerLoop {
         }
     }
 
-    /// Polls one batch, applies it, fires due timers, produces the outputs and commits when the interval is up.
+    /// Applies some of the waiting input, fires due timers and produces the outputs while reading more ahead, then
+    /// handles rebalances and commits when the interval is up.
     func step() throws {
         try reloadPlansIfDue()
-        let records = try consumer.poll(maxRecords: 1000, timeout: .milliseconds(50))
+        // Some of every waiting partition's records, so that the lanes have several stores to share out.
+        var byPartition = input.take(perPartition: max(100, Self.pollSize * lanes.count / max(1, input.partitionCount)))
+        for (partition, records) in byPartition { byPartition[partition] = stores[partition] == nil ? nil : keepAssigned(records) }
+        let now = worker.clock.now()
+        let due = stores.values.contains { $0.nextDue.map { $0 <= now } ?? false }
+        // The engine is read once into the processor: passing the property to each call copied every plan array.
+        let gate = TransactionGate(producer: producer, transactional: exactlyOnce, isOpen: inTransaction)
+        let processor = BatchProcessor(worker: worker, gate: gate, engine: engine, now: now, records: byPartition)
+        inFlightGate = gate
+        inFlight = lanes.start(&stores, weight: { byPartition[$0]?.count ?? 0 }) { processor.process(&$0) }
+        // The next records are polled while the lanes work (a revocation meanwhile takes the stores back first).
+        do {
+            // A step with work does not wait for input: what it sent should be committed as soon as it is due.
+            try readAhead(wait: byPartition.isEmpty && !due)
+        } catch {
+            try finishLanes()
+            throw error
+        }
+        try finishLanes()
         if let reason = fatal { throw reason }  // met inside the revocation hook
         try handleRebalanceEvents()
-        let now = worker.clock.now()
-        // Read once: passing the property to each call copied the whole engine (every plan array) per record.
-        let engine = self.engine
-        var applied = 0, duplicates = 0, ignored = 0, erased = 0, dead = 0, consumed = 0
-        var tally: [WorkerMetrics.ConsumedKey: Int] = [:]
-        for record in records {
-            // Records of partitions revoked during this poll are left to their new owner.
-            guard assigned.contains(record.topicPartition), let store = stores.index(forKey: record.partition)
-            else { continue }
-            consumed += 1
-            let input = InputRecord(
-                topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value,
-                traceparent: record.headers.first { $0.key == "traceparent" }?.value.map { String(decoding: $0, as: UTF8.self) })
-            switch engine.decode(input) {
-            case .failure(let reason):
-                dead += 1
-                worker.metrics.deadLettered(reason.code)
-                out.append(input.deadLetter(reason))
-                logger.warning("record.dead_lettered", [
-                    ("topic", .string(record.topic)), ("partition", .int(Int(record.partition))), ("offset", .int(Int(record.offset))),
-                    ("reason", .string(reason.code.rawValue)),
-                ])
-            case .success(let event):
-                // Through the values' index: the key subscript moved the whole store out and back for each record.
-                let outcome = stores.values[store].apply(event, now: now, engine: engine, into: &out)
-                tally[WorkerMetrics.ConsumedKey(type: event.type, outcome: outcome), default: 0] += 1
-                switch outcome {
-                case .applied: applied += 1
-                case .duplicate: duplicates += 1
-                case .ignoredUnknownType: ignored += 1
-                case .erased: erased += 1
-                }
-            }
-            pending[record.topicPartition] = record.offset + 1
-        }
-        for partition in stores.keys.sorted() {
-            guard let index = stores.index(forKey: partition) else { continue }
-            stores.values[index].fireDue(now: now, engine: engine, into: &out)
-        }
-        worker.metrics.consumed(tally)
-        worker.metrics.emitted(out, topics: worker.config.topics)
-        var produced: [OutputRole: Int] = [:]
-        for record in out {
-            guard let topic = worker.config.topics.topic(for: record.role) else { continue }
-            try send(
-                ProducerRecord(
-                    topic: topic, key: record.key, value: record.value,
-                    headers: record.headers.map { KafkaHeader(key: $0.key, value: $0.value) }))
-            produced[record.role, default: 0] += 1
-        }
-        out.removeAll(keepingCapacity: true)
-        producer.poll()
-        worker.statistics.update {
-            $0.consumed += consumed
-            $0.applied += applied
-            $0.duplicates += duplicates
-            $0.ignoredUnknownType += ignored
-            $0.erased += erased
-            $0.deadLettered += dead
-            for (role, count) in produced { $0.produced[role, default: 0] += count }
-        }
         worker.metrics.observe(stores: stores)
         worker.health.beat()
         if ContinuousClock.now - lastCommit >= .milliseconds(worker.config.commitIntervalMillis) {
@@ -192,13 +160,57 @@ final class WorkerLoop {
         }
     }
 
-    /// Sends one record, opening a transaction first when exactly_once has none open.
-    func send(_ record: ProducerRecord) throws {
-        if exactlyOnce, !inTransaction {
-            try producer.beginTransaction()
-            inTransaction = true
+    /// Waits for the lanes' work of this step, takes the stores back and counts what was done; throws the first error
+    /// a lane met (the loop then rolls back). Does nothing when no work is out.
+    func finishLanes() throws {
+        guard let lent = inFlight.take() else { return }
+        var total = BatchProcessor.Outcome()
+        for outcome in lanes.finish(lent, into: &stores) { total.merge(outcome) }
+        if let gate = inFlightGate.take() { inTransaction = gate.isOpen }
+        pending.merge(total.pending) { $1 }
+        producer.poll()
+        worker.statistics.update {
+            $0.consumed += total.consumed
+            $0.applied += total.applied
+            $0.duplicates += total.duplicates
+            $0.ignoredUnknownType += total.ignored
+            $0.erased += total.erased
+            $0.deadLettered += total.dead
+            for (role, count) in total.produced { $0.produced[role, default: 0] += count }
         }
-        try producer.send(record)
+        if let error = total.error { throw error }
+    }
+
+    /// Records asked for per poll.
+    static let pollSize = 1000
+
+    /// Polls until a few steps' worth of records wait; when none do and `wait` is set, the first poll waits up to
+    /// 50 ms for some.
+    ///
+    /// Stops early when the consumer has no more at hand, so a quiet input is processed as soon as it arrives.
+    func readAhead(wait: Bool) throws {
+        var timeout: Duration = wait && input.isEmpty ? .milliseconds(50) : .zero
+        repeat {
+            let records = try consumer.poll(maxRecords: Self.pollSize, timeout: timeout)
+            for record in records { input.append(record) }
+            guard records.count == Self.pollSize, fatal == nil else { return }
+            timeout = .zero
+        } while input.count < 4 * Self.pollSize * lanes.count
+    }
+
+    /// `records` without those of partitions no longer assigned (revoked after they were polled): their new owner
+    /// processes them.
+    ///
+    /// Records of one topic-partition come in runs, so the assignment is looked up once per run; the array is
+    /// returned as it is when every record is kept, the usual case.
+    func keepAssigned(_ records: [ConsumerRecord]) -> [ConsumerRecord] {
+        var run: (topicPartition: TopicPartition, kept: Bool)?
+        var dropped = false
+        for record in records where run?.topicPartition.topic != record.topic || run?.topicPartition.partition != record.partition {
+            run = (record.topicPartition, assigned.contains(record.topicPartition))
+            if !run!.kept { dropped = true }
+        }
+        return dropped ? records.filter { assigned.contains($0.topicPartition) } : records
     }
 
     /// Commits what is done, then closes the consumer (leaving the group) and the producer.
@@ -225,3 +237,4 @@ final class WorkerLoop {
 final class RevocationHook: @unchecked Sendable {
     weak var loop: WorkerLoop?
 }
+

@@ -104,7 +104,7 @@ import Testing
              "programme":{"timeZone":"Europe/Berlin","tiers":["basic","vip"],"pointsExpiry":{"policy":"rolling","duration":"P12M"},
                           "maxLateness":"PT2H","caps":[{"channel":"sms","count":2,"within":"P1D"},{"channel":"*","count":5,"within":"P7D"}],
                           "activityTypes":["order.completed","member.activity"],"maxClockSkew":"PT10M"},
-             "commitIntervalMs":250,"maxRecordBytes":4096}
+             "commitIntervalMs":250,"maxRecordBytes":4096,"processingThreads":5}
             """#)
         let effective = config.effectiveJSON()
         #expect(!effective.contains(secret))
@@ -119,7 +119,7 @@ import Testing
         #expect(again.programme.pointsExpiry == config.programme.pointsExpiry && again.programme.maxLateness == config.programme.maxLateness)
         #expect(again.programme.caps == config.programme.caps && again.programme.activityTypes == config.programme.activityTypes)
         #expect(again.programme.maxClockSkewSeconds == 600)
-        #expect(again.commitIntervalMillis == 250 && again.maxRecordBytes == 4096)
+        #expect(again.commitIntervalMillis == 250 && again.maxRecordBytes == 4096 && again.processingThreads == 5)
         // The defaults print too, so an operator sees every value in force.
         #expect(try load("{}").effectiveJSON().contains(#""maxLateness":"PT6H""#))
     }

@@ -62,6 +62,24 @@ import Testing
         }
     }
 
+    @Test func processingThreadsDefaultToTheProcessorsAndAreChecked() throws {
+        #expect(try parse("{}").processingThreads == min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        #expect(try parse(#"{"processingThreads":3}"#).processingThreads == 3)
+        for bad in ["0", "65", "1.5", "\"2\""] {
+            do {
+                _ = try parse(#"{"processingThreads":"# + bad + "}")
+                Issue.record("expected an error for \(bad)")
+            } catch {
+                #expect(error.description.contains("$.processingThreads"))
+                #expect(error.description.contains("from 1 to 64"))
+            }
+        }
+        var config = try parse("{}")
+        try config.applyEnvironmentOverrides(["CAMPAIGN_WORKER_PROCESSING_THREADS": "4"])
+        #expect(config.processingThreads == 4)
+        #expect(throws: ConfigError.self) { try config.applyEnvironmentOverrides(["CAMPAIGN_WORKER_PROCESSING_THREADS": "many"]) }
+    }
+
     @Test func environmentOverridesPerDeploymentValues() throws {
         var config = try parse(#"{"kafka":{"bootstrap.servers":"a:9092","linger.ms":5}}"#)
         try config.applyEnvironmentOverrides([
