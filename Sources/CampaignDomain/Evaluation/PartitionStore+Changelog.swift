@@ -15,7 +15,8 @@ public struct MemberChange: Sendable, Hashable {
 /// Every change goes through `apply` or `fireDue`, which note the member's state before its first change since the
 /// last `checkpoint()`. A store is restored from the changelog with `restore(_:schedule:engine:)` and `remove(_:)`. The runtime writes `pendingChanges()` to the changelog with the outputs they caused, then
 /// either checkpoints (the write committed) or rolls back (it was aborted, so state returns to what the changelog
-/// and the committed input offsets say).
+/// and the committed input offsets say). `at_least_once` may instead mark a commit point and go on, confirming it
+/// once the write was delivered: a rollback meanwhile returns to the checkpoint before it.
 extension PartitionStore {
     /// Remembers `memberID`'s current state unless it already changed since the last checkpoint.
     mutating func noteChange(_ memberID: String) {
@@ -57,28 +58,62 @@ extension PartitionStore {
 
     /// Accepts every change so far: they are committed and can no longer be rolled back.
     ///
-    /// Also call it once a restore is complete, so a later `rollback()` has a starting point.
+    /// Also call it once a restore is complete, so a later `rollback()` has a starting point. A commit point waiting
+    /// for confirmation is accepted with the rest.
     public mutating func checkpoint() {
         uncheckpointed.removeAll()
+        unconfirmed.removeAll()
+        commitPoint = nil
         checkpointed = PartitionCheckpoint(budget: budget, recurringCursors: recurringCursors, clock: clock)
     }
 
-    /// Puts every member changed since the last checkpoint back as it was then, with their timers and zone index,
-    /// and the partition's coupon budget, recurring cursors and clock too.
-    public mutating func rollback() {
-        for (id, original) in uncheckpointed {
-            if let current = members[id] { uncount(zoneKey: Self.zoneKey(current)) }
-            members[id] = original
-            if let original {
-                zoneCounts[Self.zoneKey(original), default: 0] += 1
-                if let due = original.nextDue { queueTimer(due, for: id) }
-            }
-        }
+    /// Whether a commit point is waiting for `confirmCommitPoint()`.
+    public var awaitsConfirmation: Bool { commitPoint != nil }
+
+    /// Ends a stage without accepting it yet: the changes so far were written out (their outputs and changelog
+    /// records sent), but whether they were delivered is not known.
+    ///
+    /// `pendingChanges()` starts again from here, so the next changelog write holds only later changes, while
+    /// `rollback()` still returns to the last checkpoint until `confirmCommitPoint()`. This lets `at_least_once`
+    /// go on processing while the commit's records are delivered. Call it only when no commit point is waiting.
+    public mutating func markCommitPoint() {
+        precondition(commitPoint == nil, "a commit point is already waiting for confirmation")
+        unconfirmed = uncheckpointed
         uncheckpointed.removeAll()
+        commitPoint = PartitionCheckpoint(budget: budget, recurringCursors: recurringCursors, clock: clock)
+    }
+
+    /// Accepts the changes up to the waiting commit point (its records were delivered): a later `rollback()`
+    /// returns there, no further back. Does nothing when no commit point is waiting.
+    public mutating func confirmCommitPoint() {
+        guard let commitPoint else { return }
+        unconfirmed.removeAll()
+        checkpointed = commitPoint
+        self.commitPoint = nil
+    }
+
+    /// Puts every member changed since the last checkpoint back as it was then, with their timers and zone index,
+    /// and the partition's coupon budget, recurring cursors and clock too; a waiting commit point is dropped.
+    public mutating func rollback() {
+        // A member changed on both sides of the commit point goes back to its state before the first change.
+        for (id, original) in unconfirmed { putBack(id, original) }
+        for (id, original) in uncheckpointed where unconfirmed.index(forKey: id) == nil { putBack(id, original) }
+        uncheckpointed.removeAll()
+        unconfirmed.removeAll()
+        commitPoint = nil
         if let checkpointed {
             budget = checkpointed.budget
             recurringCursors = checkpointed.recurringCursors
             clock = checkpointed.clock
+        }
+    }
+
+    private mutating func putBack(_ id: String, _ original: MemberState?) {
+        if let current = members[id] { uncount(zoneKey: Self.zoneKey(current)) }
+        members[id] = original
+        if let original {
+            zoneCounts[Self.zoneKey(original), default: 0] += 1
+            if let due = original.nextDue { queueTimer(due, for: id) }
         }
     }
 }

@@ -18,6 +18,11 @@ public struct PartitionStore: Sendable {
     var uncheckpointed: [String: MemberState?] = [:]
     /// Budget, recurring cursors and clock as of the last checkpoint, for `rollback()` (see `+Changelog`).
     var checkpointed: PartitionCheckpoint?
+    /// Members changed between the last checkpoint and a commit point still waiting to be confirmed, with their state
+    /// at that checkpoint (see `markCommitPoint()`).
+    var unconfirmed: [String: MemberState?] = [:]
+    /// Budget, recurring cursors and clock at the commit point waiting to be confirmed.
+    var commitPoint: PartitionCheckpoint?
     /// Members restored without a due time the current plans can trust; `completeRestore` computes theirs.
     var unscheduled: Set<String> = []
 

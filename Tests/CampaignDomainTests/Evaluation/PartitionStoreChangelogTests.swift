@@ -80,6 +80,76 @@ import Testing
         #expect(out.filter { $0.role == .couponJobs }.count == 1)
     }
 
+    /// at_least_once marks a commit point and goes on while its records are delivered: the next changelog write
+    /// starts there, a rollback still goes back to the checkpoint before it.
+    @Test mutating func aCommitPointStartsTheNextChangelogWriteButNotTheRollback() {
+        var store = PartitionStore()
+        var out: [OutputRecord] = []
+        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"), now: "2026-03-01T00:00:00Z", into: &out)
+        store.checkpoint()
+        let before = store.member("m-1")
+        store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
+        #expect(store.pendingChanges().map(\.memberID) == ["m-1"])
+        store.markCommitPoint()
+        #expect(store.awaitsConfirmation)
+        #expect(store.pendingChanges().isEmpty, "the birthday's change went out with the commit point")
+        apply(&store, events.enrolled("m-2", at: "2026-03-02T10:00:00+08:00"), now: "2026-03-02T02:00:00Z", into: &out)
+        apply(&store, events.event("tier.changed", "m-1", at: "2026-03-02T10:00:00+08:00", data: #"{"from":"gold","to":"silver"}"#), now: "2026-03-02T02:00:00Z", into: &out)
+        #expect(store.pendingChanges().map(\.memberID) == ["m-1", "m-2"])
+        #expect(store.pendingChanges().first?.state == store.member("m-1"))
+
+        // The commit point's records were not delivered: back to the checkpoint, across the commit point.
+        store.rollback()
+        #expect(store.member("m-1") == before)
+        #expect(store.member("m-2") == nil)
+        #expect(!store.hasPendingChanges && !store.awaitsConfirmation)
+        out.removeAll()
+        store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
+        #expect(out.filter { $0.role == .couponJobs }.count == 1, "the birthday fires again when redone")
+    }
+
+    @Test mutating func confirmingMakesTheCommitPointWhereARollbackReturns() {
+        let engine = Engine(
+            programme: Programme(),
+            plans: [PlanFactory.birthday(trigger: #"{"type":"birthday","at":"09:00"}"#, extra: #","limits":{"totalCoupons":5}"#)])
+        var store = PartitionStore(partition: 0, partitionCount: 1)
+        var out: [OutputRecord] = []
+        for line in [
+            events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"),
+            events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-03"),
+        ] {
+            store.apply(try! EventDecoder().decode(key: nil, value: Array(line.utf8)).get(), now: Instant.at("2026-03-01T00:00:00Z"), engine: engine, into: &out)
+        }
+        store.checkpoint()
+        store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
+        store.markCommitPoint()
+        let fired = store.member("m-1")
+        // m-2's birthday fires after the commit point, and m-1 changes again.
+        store.fireDue(now: Instant.at("2026-03-03T01:00:00Z"), engine: engine, into: &out)
+        #expect(store.budget.issued["birthday-gold"] == 2)
+        store.confirmCommitPoint()
+        #expect(!store.awaitsConfirmation)
+        #expect(store.pendingChanges().map(\.memberID) == ["m-2"], "confirming leaves the later changes pending")
+        store.rollback()
+        #expect(store.member("m-1") == fired)
+        #expect(store.budget.issued["birthday-gold"] == 1, "the budget goes back to the commit point, not before it")
+        out.removeAll()
+        store.fireDue(now: Instant.at("2026-03-03T01:00:00Z"), engine: engine, into: &out)
+        #expect(out.filter { $0.role == .couponJobs }.map { $0.key.map { String(decoding: $0, as: UTF8.self) } } == ["m-2"], "only what came after the commit point is redone")
+    }
+
+    @Test mutating func aCheckpointAcceptsAWaitingCommitPoint() {
+        var store = PartitionStore()
+        var out: [OutputRecord] = []
+        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00"), now: "2026-03-01T00:00:00Z", into: &out)
+        store.markCommitPoint()
+        apply(&store, events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00"), now: "2026-03-01T00:00:00Z", into: &out)
+        store.checkpoint()
+        #expect(!store.awaitsConfirmation && !store.hasPendingChanges)
+        store.rollback()
+        #expect(store.memberCount == 2, "nothing to roll back after a checkpoint")
+    }
+
     @Test mutating func rollbackAlsoReturnsTheCouponBudgetToTheCheckpoint() {
         let engine = Engine(
             programme: Programme(),
