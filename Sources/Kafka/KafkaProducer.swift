@@ -50,6 +50,24 @@ public final class KafkaProducer: Sendable {
         client.poll(timeout: timeout)
     }
 
+    /// Closes the records sent so far into a mark: `isDelivered(_:)` says when all of them were delivered.
+    ///
+    /// Lets a caller go on sending while an earlier batch is delivered (at-least-once commits without a flush).
+    public func mark() -> DeliveryMark {
+        DeliveryMark(stage: client.context.closeStage())
+    }
+
+    /// Whether every record sent before `mark` was delivered, and no delivery failed since the last
+    /// `takeDeliveryError()` or `flush` (reports are counted only when `poll` or `flush` serves them).
+    public func isDelivered(_ mark: DeliveryMark) -> Bool {
+        client.context.isDelivered(through: mark.stage)
+    }
+
+    /// Returns and clears the first delivery failure since the last call or `flush`, if any.
+    public func takeDeliveryError() -> KafkaError? {
+        client.context.takeFirstDeliveryError()
+    }
+
     /// Waits until every record sent so far is delivered or failed.
     ///
     /// Throws a fatal producer error, else the first delivery failure since the last flush (and
@@ -105,20 +123,23 @@ public final class KafkaProducer: Sendable {
     /// arguments from another: no allocation per record. RD_KAFKA_MSG_F_COPY and header copying mean librdkafka keeps
     /// no pointer into any of them.
     private func produce(_ record: ProducerRecord) -> KafkaError? {
+        let stage = client.context.willSend()
         let failure = record.topic.withCString { (topic: UnsafePointer<CChar>) -> OpaquePointer? in
             Self.withBytes(record.key) { (key: UnsafeRawBufferPointer?) -> OpaquePointer? in
                 Self.withBytes(record.value) { (value: UnsafeRawBufferPointer?) -> OpaquePointer? in
-                    produce(record, topic: topic, key: key, value: value)
+                    produce(record, stage: stage, topic: topic, key: key, value: value)
                 }
             }
         }
         // Ownership: a returned rd_kafka_error_t is ours; KafkaError(consuming:) destroys it.
         guard let failure else { return nil }
+        client.context.sendRefused(stage: stage)
         return KafkaError(operation: "produce to \(record.topic)", consuming: failure)
     }
 
     private func produce(
-        _ record: ProducerRecord, topic: UnsafePointer<CChar>, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?
+        _ record: ProducerRecord, stage: Int, topic: UnsafePointer<CChar>, key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?
     ) -> OpaquePointer? {
         var headerBytes = 0
         for header in record.headers { headerBytes += header.key.utf8.count + 1 + (header.value?.count ?? 0) }
@@ -126,7 +147,7 @@ public final class KafkaProducer: Sendable {
         // since a null pointer would make it a null one instead.
         return withUnsafeTemporaryAllocation(byteCount: headerBytes + 1, alignment: 1) { (arena: UnsafeMutableRawBufferPointer) -> OpaquePointer? in
             let base = arena.baseAddress!
-            return withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 5 + record.headers.count) {
+            return withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6 + record.headers.count) {
                 (vus: UnsafeMutableBufferPointer<rd_kafka_vu_t>) -> OpaquePointer? in
                 var count = 0
                 func add(_ item: rd_kafka_vu_t) {
@@ -144,6 +165,11 @@ public final class KafkaProducer: Sendable {
                 item = rd_kafka_vu_t()
                 item.vtype = RD_KAFKA_VTYPE_MSGFLAGS
                 item.u.i = RD_KAFKA_MSG_F_COPY
+                add(item)
+                // The delivery report finds the record's stage here (+ 1, so stage 0 is not a null pointer).
+                item = rd_kafka_vu_t()
+                item.vtype = RD_KAFKA_VTYPE_OPAQUE
+                item.u.ptr = UnsafeMutableRawPointer(bitPattern: stage + 1)
                 add(item)
                 /// Adds the key or value `bytes`, when present (a nil one is left out: a null key or value).
                 func addBytes(_ type: rd_kafka_vtype_t, _ bytes: UnsafeRawBufferPointer?) {
@@ -191,4 +217,9 @@ public final class KafkaProducer: Sendable {
         guard let bytes else { return body(nil) }
         return bytes.withUnsafeBytes { body($0) }
     }
+}
+
+/// A point in the records a producer sent (see `KafkaProducer.mark()`).
+public struct DeliveryMark: Sendable, Hashable {
+    let stage: Int
 }

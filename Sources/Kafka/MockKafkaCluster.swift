@@ -53,6 +53,12 @@ public final class MockKafkaCluster: Sendable {
         _ = rd_kafka_mock_broker_set_up(cluster.pointer, brokerId)
     }
 
+    /// Delays every response of broker `brokerId` (or all brokers with -1) by `delay`, e.g. to make delivery reports
+    /// arrive late. An unknown broker id is ignored.
+    public func setBrokerRoundTrip(_ brokerId: Int32, _ delay: Duration) {
+        _ = rd_kafka_mock_broker_set_rtt(cluster.pointer, brokerId, delay.kafkaMilliseconds)
+    }
+
     /// Makes the next `errors.count` requests with `apiKey` (e.g. 0 = Produce) fail with these codes, in order.
     ///
     /// `errors` are `rd_kafka_resp_err_t` raw values; `_TRANSPORT` (-195) makes the broker disconnect.

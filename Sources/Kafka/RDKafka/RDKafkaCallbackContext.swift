@@ -11,6 +11,15 @@ final class RDKafkaCallbackContext: Sendable {
         var delivered = 0
         var failed = 0
         var firstError: KafkaError?
+        /// The stage records sent now belong to (see `KafkaProducer.mark()`).
+        var stage = 0
+        /// Records sent and not yet reported, by stage; a stage with none has no entry.
+        var outstanding: [Int: Int] = [:]
+
+        mutating func settle(_ stage: Int) {
+            let left = outstanding[stage, default: 0] - 1
+            outstanding[stage] = left > 0 ? left : nil
+        }
     }
 
     /// Non-fatal errors seen by the consumer poll loop or the rebalance callback.
@@ -51,8 +60,37 @@ final class RDKafkaCallbackContext: Sendable {
 
     // MARK: Delivery reports
 
-    func recordDelivery(error: KafkaError?) {
+    /// Counts a record about to be handed to librdkafka (before, so a report can never come first); returns its stage.
+    func willSend() -> Int {
         delivery.withLock { state in
+            state.outstanding[state.stage, default: 0] += 1
+            return state.stage
+        }
+    }
+
+    /// Takes back `willSend` for a record librdkafka refused.
+    func sendRefused(stage: Int) {
+        delivery.withLock { $0.settle(stage) }
+    }
+
+    /// Ends the current stage; returns it.
+    func closeStage() -> Int {
+        delivery.withLock { state in
+            defer { state.stage += 1 }
+            return state.stage
+        }
+    }
+
+    /// Whether every record of `stage` and earlier stages is reported, and none failed since the last
+    /// `takeFirstDeliveryError()`.
+    func isDelivered(through stage: Int) -> Bool {
+        delivery.withLock { state in state.firstError == nil && !state.outstanding.keys.contains { $0 <= stage } }
+    }
+
+    /// `stage` is nil for a report of a record sent without one (none is, today).
+    func recordDelivery(error: KafkaError?, stage: Int?) {
+        delivery.withLock { state in
+            if let stage { state.settle(stage) }
             if let error {
                 state.failed += 1
                 if state.firstError == nil { state.firstError = error }

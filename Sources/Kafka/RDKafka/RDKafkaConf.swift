@@ -90,7 +90,9 @@ final class RDKafkaConf {
         rd_kafka_conf_set_dr_msg_cb(pointer) { _, message, opaque in
             // Served by rd_kafka_poll / rd_kafka_flush on the calling thread; `message` is borrowed.
             guard let message, let context = RDKafkaCallbackContext.from(opaque) else { return }
-            context.recordDelivery(error: RDKafkaMessage.deliveryError(message))
+            // The record's opaque is its stage + 1 (see KafkaProducer.produce); nil for a record sent without one.
+            let stage = message.pointee._private.map { Int(bitPattern: $0) - 1 }
+            context.recordDelivery(error: RDKafkaMessage.deliveryError(message), stage: stage)
         }
     }
 
