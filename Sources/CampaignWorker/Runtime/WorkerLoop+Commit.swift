@@ -8,17 +8,37 @@ import Kafka
 /// offsets that caused them go into one transaction. An error that only needs the transaction aborted rolls the
 /// stores back to the last commit and rewinds the input to the committed offsets, so the work is redone; a fatal
 /// error (e.g. this producer was fenced) recreates the producer/consumer pair. at_least_once does the same without
-/// transactions: offsets are committed once the producer has delivered everything they caused.
+/// transactions: offsets are committed once the producer has delivered everything they caused. It does not wait for
+/// that: `startCommit` sends the changelog records, marks where the commit's records end and goes on processing;
+/// `confirmDeliveredCommit` commits the offsets once they are all delivered. A delivery failure meanwhile rolls the
+/// stores back past both (the store keeps the state before the commit point until it is confirmed).
 extension WorkerLoop {
-    /// Commits everything processed so far, with the changelog records of every member it changed.
+    /// An at_least_once commit waiting for its records' delivery reports.
+    struct DeliveringCommit {
+        /// Where the commit's records (outputs and changelog) end in what the producer sent.
+        var mark: DeliveryMark
+        /// The input offsets to commit once they are delivered.
+        var offsets: [TopicPartition: Int64]
+        var changelogRecords: Int
+        /// Records consumed when the commit started (what `consumedAtLastCommit` becomes).
+        var consumed: Int
+        var started: ContinuousClock.Instant?
+    }
+
+    /// Commits everything processed so far, with the changelog records of every member it changed, and waits until
+    /// it is done (a commit still being delivered is included).
+    ///
+    /// exactly_once commits this way every interval; at_least_once at a revocation and at shutdown.
     func commit() throws {
         let hasChanges = stores.values.contains { $0.hasPendingChanges }
-        guard inTransaction || hasChanges || !pending.isEmpty else {
+        guard inTransaction || hasChanges || !pending.isEmpty || deliveringCommit != nil else {
             lastCommit = .now
             return
         }
         let changelogRecords = try writeChangelog()
-        let offsets = pending.map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
+        let delivering = deliveringCommit
+        let offsets = (delivering?.offsets ?? [:]).merging(pending) { $1 }
+            .map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
         if exactlyOnce {
             if !offsets.isEmpty {
                 try openTransaction()
@@ -37,22 +57,64 @@ extension WorkerLoop {
         }
         for partition in Array(stores.keys) { stores[partition]?.checkpoint() }
         pending.removeAll()
+        deliveringCommit = nil
         lastCommit = .now
         worker.statistics.update {
             $0.commits += 1
             $0.consumedAtLastCommit = $0.consumed
-            $0.changelogRecords += changelogRecords
+            $0.changelogRecords += changelogRecords + (delivering?.changelogRecords ?? 0)
+        }
+    }
+
+    /// at_least_once: sends the changelog records of what was processed since the last commit and marks where the
+    /// commit's records end, without waiting for their delivery; `confirmDeliveredCommit` finishes it.
+    ///
+    /// While one commit is being delivered the next waits (the stores keep one commit point at a time).
+    func startCommit() throws {
+        guard deliveringCommit == nil else { return }
+        guard stores.values.contains(where: { $0.hasPendingChanges }) || !pending.isEmpty else {
+            lastCommit = .now
+            return
+        }
+        let changelogRecords = try writeChangelog()
+        let started = logCommit("commit.started", partitions: pending.count, changelogRecords: changelogRecords)
+        let mark = producer.mark()
+        for partition in Array(stores.keys) { stores[partition]?.markCommitPoint() }
+        deliveringCommit = DeliveringCommit(
+            mark: mark, offsets: pending, changelogRecords: changelogRecords, consumed: worker.statistics.snapshot.consumed,
+            started: started)
+        pending.removeAll()
+        lastCommit = .now
+    }
+
+    /// at_least_once: commits the offsets of the commit being delivered once every record it sent is delivered, and
+    /// throws the first delivery failure (the loop then rolls back to the last confirmed commit and reads again).
+    func confirmDeliveredCommit() throws {
+        producer.poll()
+        if let failure = producer.takeDeliveryError() { throw failure }
+        guard let delivering = deliveringCommit, producer.isDelivered(delivering.mark) else { return }
+        let offsets = delivering.offsets.map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
+        try consumer.commit(offsets)
+        for partition in Array(stores.keys) { stores[partition]?.confirmCommitPoint() }
+        deliveringCommit = nil
+        logCommit(
+            "commit.finished", partitions: offsets.count, changelogRecords: delivering.changelogRecords, since: delivering.started)
+        worker.statistics.update {
+            $0.commits += 1
+            $0.consumedAtLastCommit = delivering.consumed
+            $0.changelogRecords += delivering.changelogRecords
         }
     }
 
     /// Logs a commit's `commit.started` or `commit.finished` line (debug); returns when, for the second's duration.
     ///
     /// `commit.started` is written once every record of the commit has been sent, before the transaction commit (or
-    /// the flush) is asked for; `commit.finished` once it returned. So a record with a Kafka timestamp later than a
-    /// process's last `commit.finished` belongs to a commit that had not finished: the drills rely on that to tell
-    /// which records of a killed worker a broker that aborts fenced transactions would have hidden.
+    /// the flush) is asked for; `commit.finished` once it returned. In exactly_once nothing is sent in between, so a
+    /// record with a Kafka timestamp later than a process's last `commit.finished` belongs to a commit that had not
+    /// finished: the drills (exactly_once) rely on that to tell which records of a killed worker a broker that aborts
+    /// fenced transactions would have hidden. (at_least_once goes on sending while a commit is delivered.)
     @discardableResult
-    private func logCommit(
+    func logCommit(
         _ event: String, partitions: Int, changelogRecords: Int, since started: ContinuousClock.Instant? = nil
     ) -> ContinuousClock.Instant? {
         guard logger.minimumLevel <= .debug else { return nil }
@@ -160,6 +222,7 @@ extension WorkerLoop {
             stores[partition]?.rescheduleAll(engine: engine)
         }
         pending.removeAll()
+        deliveringCommit = nil
         // Read again from the committed offsets (now, or by whoever is assigned the partitions next).
         input.removeAll()
         lastCommit = .now
@@ -207,6 +270,7 @@ extension WorkerLoop {
         stores.removeAll()
         assigned.removeAll()
         pending.removeAll()
+        deliveringCommit = nil
         input.removeAll()
         inTransaction = false
         (producer, consumer) = try Self.makeClients(worker: worker, hook: hook)

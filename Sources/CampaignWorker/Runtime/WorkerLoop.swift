@@ -25,6 +25,8 @@ final class WorkerLoop {
     var pending: [TopicPartition: Int64] = [:]
     /// Whether a transaction is open (exactly_once).
     var inTransaction = false
+    /// An at_least_once commit whose records are still being delivered (see `startCommit`).
+    var deliveringCommit: DeliveringCommit?
     var lastCommit = ContinuousClock.now
     /// How many threads work on the stores at once.
     let lanes: ProcessingLanes
@@ -155,8 +157,9 @@ final class WorkerLoop {
         try handleRebalanceEvents()
         worker.metrics.observe(stores: stores)
         worker.health.beat()
+        if !exactlyOnce { try confirmDeliveredCommit() }
         if ContinuousClock.now - lastCommit >= .milliseconds(worker.config.commitIntervalMillis) {
-            try commit()
+            if exactlyOnce { try commit() } else { try startCommit() }
         }
     }
 
