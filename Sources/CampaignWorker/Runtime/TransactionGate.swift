@@ -1,33 +1,55 @@
 import Kafka
 import Synchronization
 
-/// Opens the exactly_once transaction at the first record sent into it, from whichever lane sends first.
+/// Opens the exactly_once transaction at the first record sent into it, from whichever lane sends first; holds the
+/// records back while the previous transaction is being committed.
 ///
 /// A transaction is begun only when something goes into it, as a single-threaded loop would: an idle step or one
 /// whose records caused nothing never opens one. With at_least_once it does nothing.
 final class TransactionGate: Sendable {
+    private struct State {
+        var open: Bool
+        var holding: Bool
+        var held: [ProducerRecord] = []
+    }
+
     private let producer: KafkaProducer
     private let transactional: Bool
-    private let open: Mutex<Bool>
+    private let state: Mutex<State>
 
-    /// `isOpen`: whether the loop already has a transaction open.
-    init(producer: KafkaProducer, transactional: Bool, isOpen: Bool) {
+    /// `isOpen`: whether the loop already has a transaction open; `holding`: whether a commit is running, so records
+    /// wait for the next transaction (librdkafka takes none into a transaction being committed).
+    init(producer: KafkaProducer, transactional: Bool, isOpen: Bool, holding: Bool = false) {
         self.producer = producer
         self.transactional = transactional
-        self.open = Mutex(isOpen)
+        self.state = Mutex(State(open: isOpen, holding: holding && transactional))
     }
 
     /// Whether a transaction is open now.
-    var isOpen: Bool { open.withLock { $0 } }
+    var isOpen: Bool { state.withLock { $0.open } }
 
-    /// Sends `record`, beginning the transaction first if none is open.
+    /// The records held back, in the order each lane sent them; the gate keeps none.
+    func takeHeld() -> [ProducerRecord] {
+        state.withLock { state in
+            defer { state.held = [] }
+            return state.held
+        }
+    }
+
+    /// Sends `record`, beginning the transaction first if none is open, or holds it while a commit runs.
     func send(_ record: ProducerRecord) throws(KafkaError) {
         if transactional {
-            try open.withLock { (open: inout Bool) throws(KafkaError) in
-                guard !open else { return }
+            let sendNow = try state.withLock { (state: inout State) throws(KafkaError) -> Bool in
+                if state.holding {
+                    state.held.append(record)
+                    return false
+                }
+                guard !state.open else { return true }
                 try producer.beginTransaction()
-                open = true
+                state.open = true
+                return true
             }
+            guard sendNow else { return }
         }
         try producer.send(record)
     }

@@ -5,8 +5,10 @@ import Kafka
 /// Commits, and what happens when one fails.
 ///
 /// exactly_once: the outputs of a commit interval, the changelog records of the members they changed and the input
-/// offsets that caused them go into one transaction. An error that only needs the transaction aborted rolls the
-/// stores back to the last commit and rewinds the input to the committed offsets, so the work is redone; a fatal
+/// offsets that caused them go into one transaction, committed on a thread of its own (`startTransactionCommit`)
+/// while the loop goes on, holding what it makes for the next one. An error that only needs the transaction aborted
+/// rolls the stores back to the last commit that succeeded and rewinds the input to the committed offsets, so the
+/// work is redone; a fatal
 /// error (e.g. this producer was fenced) recreates the producer/consumer pair. at_least_once does the same without
 /// transactions: offsets are committed once the producer has delivered everything they caused. It does not wait for
 /// that: `startCommit` sends the changelog records, marks where the commit's records end and goes on processing;
@@ -30,6 +32,7 @@ extension WorkerLoop {
     ///
     /// exactly_once commits this way every interval; at_least_once at a revocation and at shutdown.
     func commit() throws {
+        try settleTransactionCommit(wait: true)
         let hasChanges = stores.values.contains { $0.hasPendingChanges }
         guard inTransaction || hasChanges || !pending.isEmpty || deliveringCommit != nil else {
             lastCommit = .now
@@ -63,6 +66,89 @@ extension WorkerLoop {
             $0.commits += 1
             $0.consumedAtLastCommit = $0.consumed
             $0.changelogRecords += changelogRecords + (delivering?.changelogRecords ?? 0)
+        }
+    }
+
+    /// An exactly_once transaction being committed on its own thread, with what its commit records.
+    struct CommittingTransaction {
+        let committer: TransactionCommitter
+        var changelogRecords: Int
+        /// Records consumed when the commit started (what `consumedAtLastCommit` becomes).
+        var consumed: Int
+    }
+
+    /// exactly_once: puts the changelog records and the input offsets into the open transaction and commits it on a
+    /// thread of its own; the loop goes on applying records, whose outputs wait for the next transaction.
+    ///
+    /// The stores mark a commit point, confirmed when the commit succeeds (`settleTransactionCommit`); a failure rolls
+    /// them back past it. While one transaction is being committed the next waits.
+    func startTransactionCommit() throws {
+        guard committing == nil else { return }
+        guard inTransaction || stores.values.contains(where: { $0.hasPendingChanges }) || !pending.isEmpty else {
+            lastCommit = .now
+            return
+        }
+        let changelogRecords = try writeChangelog()
+        let offsets = pending.map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
+        if !offsets.isEmpty {
+            try openTransaction()
+            try producer.sendOffsetsToTransaction(offsets, consumer: consumer, timeout: .seconds(30))
+        }
+        guard inTransaction else {
+            // Changes that sent nothing (e.g. a timer that found nothing to fire): nothing to commit.
+            for partition in Array(stores.keys) { stores[partition]?.checkpoint() }
+            pending.removeAll()
+            lastCommit = .now
+            return
+        }
+        let started = logCommit("commit.started", partitions: offsets.count, changelogRecords: changelogRecords)
+        for partition in Array(stores.keys) { stores[partition]?.markCommitPoint() }
+        let producer = self.producer, logger = self.logger, partitions = offsets.count
+        committing = CommittingTransaction(
+            committer: TransactionCommitter { () throws(KafkaError) in
+                try Self.commitTransaction(producer, logger: logger)
+                // Logged as soon as it returns (nothing is sent before the loop sees it), which keeps the drills' span of
+                // unfinished commits after a kill as short as it can be.
+                Self.logCommit(logger, "commit.finished", partitions: partitions, changelogRecords: changelogRecords, since: started)
+            },
+            changelogRecords: changelogRecords, consumed: worker.statistics.snapshot.consumed)
+        inTransaction = false
+        pending.removeAll()
+        lastCommit = .now
+    }
+
+    /// A committed transaction's commit point stands: the stores confirm it, and it is counted (its commit thread
+    /// logged it).
+    private func confirm(_ committed: CommittingTransaction) {
+        worker.metrics.transactionEnded(committed: true)
+        for partition in Array(stores.keys) { stores[partition]?.confirmCommitPoint() }
+        worker.statistics.update {
+            $0.commits += 1
+            $0.consumedAtLastCommit = committed.consumed
+            $0.changelogRecords += committed.changelogRecords
+        }
+    }
+
+    /// exactly_once: once the transaction being committed has an outcome (or, with `wait`, after waiting for it),
+    /// confirms the stores' commit point and sends the held records into a new transaction, or throws the commit's
+    /// error with the transaction marked open, so the loop aborts it and rolls back past the commit point.
+    func settleTransactionCommit(wait: Bool) throws {
+        guard let current = committing, let outcome = wait ? current.committer.wait() : current.committer.result else { return }
+        committing = nil
+        switch outcome {
+        case .committed:
+            confirm(current)
+            let records = held
+            held = []
+            if !records.isEmpty {
+                try openTransaction()
+                for record in records { try producer.send(record) }
+            }
+        case .failed(let error):
+            held = []
+            // The failed transaction is still this producer's: the roll-back aborts it (or, when fatal, the clients go).
+            inTransaction = true
+            throw error
         }
     }
 
@@ -109,13 +195,22 @@ extension WorkerLoop {
     /// Logs a commit's `commit.started` or `commit.finished` line (debug); returns when, for the second's duration.
     ///
     /// `commit.started` is written once every record of the commit has been sent, before the transaction commit (or
-    /// the flush) is asked for; `commit.finished` once it returned. In exactly_once nothing is sent in between, so a
-    /// record with a Kafka timestamp later than a process's last `commit.finished` belongs to a commit that had not
-    /// finished: the drills (exactly_once) rely on that to tell which records of a killed worker a broker that aborts
-    /// fenced transactions would have hidden. (at_least_once goes on sending while a commit is delivered.)
+    /// the flush) is asked for; `commit.finished` once it succeeded. In exactly_once nothing is sent in between
+    /// (records made meanwhile are held until the loop has seen the outcome), so a record with a Kafka timestamp later
+    /// than a process's last `commit.finished` belongs to a commit that had not finished: the drills (exactly_once)
+    /// rely on that to tell which records of a killed worker a broker that aborts fenced transactions would have
+    /// hidden. (at_least_once goes on sending while a commit is delivered.)
     @discardableResult
     func logCommit(
         _ event: String, partitions: Int, changelogRecords: Int, since started: ContinuousClock.Instant? = nil
+    ) -> ContinuousClock.Instant? {
+        Self.logCommit(logger, event, partitions: partitions, changelogRecords: changelogRecords, since: started)
+    }
+
+    /// `logCommit` for a thread other than the loop's (the transaction's commit thread).
+    @discardableResult
+    static func logCommit(
+        _ logger: Logger, _ event: String, partitions: Int, changelogRecords: Int, since started: ContinuousClock.Instant? = nil
     ) -> ContinuousClock.Instant? {
         guard logger.minimumLevel <= .debug else { return nil }
         var fields: [(String, Logger.Value)] = [("partitions", .int(partitions)), ("changelogRecords", .int(changelogRecords))]
@@ -137,12 +232,18 @@ extension WorkerLoop {
 
     /// Commits the open transaction, retrying while librdkafka says the same call may succeed.
     private func commitTransaction() throws {
+        try Self.commitTransaction(producer, logger: logger)
+        inTransaction = false
+        worker.metrics.transactionEnded(committed: true)
+    }
+
+    /// Commits `producer`'s open transaction, retrying while librdkafka says the same call may succeed (on whichever
+    /// thread calls it: the loop's, or a `TransactionCommitter`'s).
+    static func commitTransaction(_ producer: KafkaProducer, logger: Logger) throws(KafkaError) {
         var attempt = 0
         while true {
             do {
                 try producer.commitTransaction(timeout: .seconds(30))
-                inTransaction = false
-                worker.metrics.transactionEnded(committed: true)
                 return
             } catch {
                 guard error.isRetriable, !error.isTxnRequiresAbort, !error.isFatal, attempt < 10 else { throw error }
@@ -209,6 +310,18 @@ extension WorkerLoop {
     /// Abandons everything since the last commit: aborts the transaction, rolls the stores back and (when
     /// `rewind`) moves every assigned partition back to its committed offset so the work is redone.
     func rollBackAndRewind(because error: any Error, rewind: Bool) throws {
+        // A transaction being committed is let finish first: committed, its commit point stands; failed, it is
+        // aborted here with the rest.
+        if let current = committing {
+            committing = nil
+            switch current.committer.wait() {
+            case .committed:
+                confirm(current)
+            case .failed:
+                inTransaction = true
+            }
+        }
+        held = []
         logger.warning("batch.rolled_back", [
             ("error", .string("\(error)")), ("transactionOpen", .bool(inTransaction)),
             ("uncommittedPartitions", .int(pending.count)),
@@ -263,6 +376,11 @@ extension WorkerLoop {
             $0.running = false
             $0.clientRestarts += 1
         }
+        if let current = committing {
+            committing = nil
+            _ = current.committer.wait()  // the clients go either way; a new pair restores the stores
+        }
+        held = []
         closing = true
         consumer.close()
         closing = false

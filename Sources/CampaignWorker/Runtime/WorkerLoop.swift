@@ -27,6 +27,10 @@ final class WorkerLoop {
     var inTransaction = false
     /// An at_least_once commit whose records are still being delivered (see `startCommit`).
     var deliveringCommit: DeliveringCommit?
+    /// An exactly_once transaction being committed on its own thread (see `startTransactionCommit`).
+    var committing: CommittingTransaction?
+    /// Records made while a transaction was being committed, for the next one (exactly_once).
+    var held: [ProducerRecord] = []
     var lastCommit = ContinuousClock.now
     /// How many threads work on the stores at once.
     let lanes: ProcessingLanes
@@ -139,8 +143,9 @@ final class WorkerLoop {
         for (partition, records) in byPartition { byPartition[partition] = stores[partition] == nil ? nil : keepAssigned(records) }
         let now = worker.clock.now()
         let due = stores.values.contains { $0.nextDue.map { $0 <= now } ?? false }
+        try settleTransactionCommit(wait: false)
         // The engine is read once into the processor: passing the property to each call copied every plan array.
-        let gate = TransactionGate(producer: producer, transactional: exactlyOnce, isOpen: inTransaction)
+        let gate = TransactionGate(producer: producer, transactional: exactlyOnce, isOpen: inTransaction, holding: committing != nil)
         let processor = BatchProcessor(worker: worker, gate: gate, engine: engine, now: now, records: byPartition)
         inFlightGate = gate
         inFlight = lanes.start(&stores, weight: { byPartition[$0]?.count ?? 0 }) { processor.process(&$0) }
@@ -159,7 +164,7 @@ final class WorkerLoop {
         worker.health.beat()
         if !exactlyOnce { try confirmDeliveredCommit() }
         if ContinuousClock.now - lastCommit >= .milliseconds(worker.config.commitIntervalMillis) {
-            if exactlyOnce { try commit() } else { try startCommit() }
+            if exactlyOnce { try startTransactionCommit() } else { try startCommit() }
         }
     }
 
@@ -169,7 +174,10 @@ final class WorkerLoop {
         guard let lent = inFlight.take() else { return }
         var total = BatchProcessor.Outcome()
         for outcome in lanes.finish(lent, into: &stores) { total.merge(outcome) }
-        if let gate = inFlightGate.take() { inTransaction = gate.isOpen }
+        if let gate = inFlightGate.take() {
+            inTransaction = gate.isOpen
+            held += gate.takeHeld()
+        }
         pending.merge(total.pending) { $1 }
         producer.poll()
         worker.statistics.update {

@@ -169,6 +169,31 @@ import Testing
         #expect(harness.isWorkerRunning)
     }
 
+    /// The transaction is committed on a thread of its own while the loop goes on; when that commit fails, the roll-back
+    /// goes back past its commit point, so what it held is redone.
+    @Test func aCommitThatFailsOnItsOwnThreadIsRolledBackAndRedone() throws {
+        var events = EventFactory()
+        let harness = try Self.workerWithOneMemberCommitted(events: &events)
+        // The birthday's job is refused by the broker, whose answers take 300 ms: the commit holding it fails after
+        // the loop has handed it over and gone on.
+        let messageSizeTooLarge: Int32 = 10
+        harness.cluster.pushRequestErrors(apiKey: 0, errors: [messageSizeTooLarge])
+        harness.cluster.setBrokerRoundTrip(-1, .milliseconds(300))
+        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))
+        try harness.waitUntil("the failed commit was rolled back", timeout: 30) { harness.worker.statistics.snapshot.rewinds >= 1 }
+        harness.cluster.setBrokerRoundTrip(-1, .zero)
+        let commits = harness.worker.statistics.snapshot.commits
+        try harness.waitUntil("the redone firing is committed", timeout: 30) {
+            harness.worker.statistics.snapshot.commits > commits && harness.worker.statistics.snapshot.produced[.couponJobs, default: 0] >= 2
+        }
+        // Once in the aborted transaction, then redone: the roll-back did not stop at the commit point, which would
+        // have left the birthday fired and its job lost. (The first redo may abort too: after the refused record
+        // librdkafka needs an epoch bump for the skipped sequence number.)
+        #expect(harness.worker.statistics.snapshot.produced[.couponJobs, default: 0] >= 2)
+        #expect(harness.worker.statistics.snapshot.clientRestarts == 0)
+        #expect(harness.isWorkerRunning)
+    }
+
     @Test func retriableCommitErrorsAreRetriedWithoutLosingTheBatch() throws {
         var events = EventFactory()
         let harness = try Self.workerWithOneMemberCommitted(events: &events)
