@@ -14,6 +14,14 @@ import Testing
         store.apply(event, now: Instant.at(now), engine: engine, into: &out)
     }
 
+    /// m-1 enrolled on 2026-03-01 with a birthday the next day, checkpointed.
+    mutating func checkpointedStoreWithABirthdayTomorrow(into out: inout [OutputRecord]) -> PartitionStore {
+        var store = PartitionStore()
+        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"), now: "2026-03-01T00:00:00Z", into: &out)
+        store.checkpoint()
+        return store
+    }
+
     @Test mutating func appliedEventsAndFiredTimersArePendingUntilCheckpoint() {
         var store = PartitionStore()
         var out: [OutputRecord] = []
@@ -61,10 +69,8 @@ import Testing
     }
 
     @Test mutating func rollbackRestoresStateAndTimersAsOfTheCheckpoint() {
-        var store = PartitionStore()
         var out: [OutputRecord] = []
-        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"), now: "2026-03-01T00:00:00Z", into: &out)
-        store.checkpoint()
+        var store = checkpointedStoreWithABirthdayTomorrow(into: &out)
         let before = store.member("m-1")
         // The birthday fires, a new member arrives and m-1's tier changes; then the transaction is aborted.
         store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
@@ -83,10 +89,8 @@ import Testing
     /// at_least_once marks a commit point and goes on while its records are delivered: the next changelog write
     /// starts there, a rollback still goes back to the checkpoint before it.
     @Test mutating func aCommitPointStartsTheNextChangelogWriteButNotTheRollback() {
-        var store = PartitionStore()
         var out: [OutputRecord] = []
-        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"), now: "2026-03-01T00:00:00Z", into: &out)
-        store.checkpoint()
+        var store = checkpointedStoreWithABirthdayTomorrow(into: &out)
         let before = store.member("m-1")
         store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
         #expect(store.pendingChanges().map(\.memberID) == ["m-1"])

@@ -24,6 +24,16 @@ import Testing
         return harness
     }
 
+    /// Enrols m-1 (birthday tomorrow), fires the birthday and waits until that firing is committed.
+    static func fireTheBirthdayAndWaitForItsCommit(_ harness: WorkerHarness, events: inout EventFactory) throws {
+        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
+        try harness.waitForConsumed(1)
+        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))  // the birthday (09:00 Shanghai) is due
+        try harness.waitForProduced(.couponJobs, atLeast: 1)
+        let commits = harness.worker.statistics.snapshot.commits
+        try harness.waitUntil("the firing is committed", timeout: 20) { harness.worker.statistics.snapshot.commits > commits }
+    }
+
     /// Mock request-error injection: Kafka API keys and error codes (rd_kafka_resp_err_t).
     enum API {
         static let endTxn: Int16 = 26
@@ -91,12 +101,7 @@ import Testing
     @Test func restartRestoresStateAndFiresNothingTwice() throws {
         var events = EventFactory()
         let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1)
-        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
-        try harness.waitForConsumed(1)
-        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))  // the birthday (09:00 Shanghai) is due
-        try harness.waitForProduced(.couponJobs, atLeast: 1)
-        let commits = harness.worker.statistics.snapshot.commits
-        try harness.waitUntil("the firing is committed", timeout: 20) { harness.worker.statistics.snapshot.commits > commits }
+        try Self.fireTheBirthdayAndWaitForItsCommit(harness, events: &events)
 
         try harness.restart()
         #expect(harness.worker.statistics.snapshot.restoredMembers == 1)
@@ -121,12 +126,7 @@ import Testing
         var events = EventFactory()
         let logs = LogLines(minimumLevel: .debug)
         let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1, logger: logs.logger)
-        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
-        try harness.waitForConsumed(1)
-        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))  // the birthday (09:00 Shanghai) is due
-        try harness.waitForProduced(.couponJobs, atLeast: 1)
-        let commits = harness.worker.statistics.snapshot.commits
-        try harness.waitUntil("the firing is committed", timeout: 20) { harness.worker.statistics.snapshot.commits > commits }
+        try Self.fireTheBirthdayAndWaitForItsCommit(harness, events: &events)
 
         let lines = logs.all.compactMap { line -> (event: String, millis: Int64, changelog: Int)? in
             guard let object = try? JSONParser.parse(Array(line.utf8)).objectValue, let event = object.string("event"),
