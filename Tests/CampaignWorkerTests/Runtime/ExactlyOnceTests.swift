@@ -24,7 +24,10 @@ import Testing
         return harness
     }
 
-    /// Enrols m-1 (birthday tomorrow), fires the birthday and waits until that firing is committed.
+    /// Enrols m-1 (birthday tomorrow), fires the birthday and waits for the next commit to finish.
+    ///
+    /// Transactions are committed on a thread of their own, so that may be the one under way when the birthday fired,
+    /// whose job then waits for the commit after it; a graceful stop commits both.
     static func fireTheBirthdayAndWaitForItsCommit(_ harness: WorkerHarness, events: inout EventFactory) throws {
         try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
         try harness.waitForConsumed(1)
@@ -128,22 +131,36 @@ import Testing
         let harness = try WorkerHarness(plans: Self.plans, start: Self.start, partitions: 1, logger: logs.logger)
         try Self.fireTheBirthdayAndWaitForItsCommit(harness, events: &events)
 
-        let lines = logs.all.compactMap { line -> (event: String, millis: Int64, changelog: Int)? in
-            guard let object = try? JSONParser.parse(Array(line.utf8)).objectValue, let event = object.string("event"),
-                event.hasPrefix("commit."), let ts = object.string("ts").flatMap(Instant.init(rfc3339:)),
-                let changelog = object["changelogRecords"]?.intValue
-            else { return nil }
-            return (event, ts.epochMillis, changelog)
+        func commitLines() -> [(event: String, millis: Int64, changelog: Int)] {
+            logs.all.compactMap { line in
+                guard let object = try? JSONParser.parse(Array(line.utf8)).objectValue, let event = object.string("event"),
+                    event.hasPrefix("commit."), let ts = object.string("ts").flatMap(Instant.init(rfc3339:)),
+                    let changelog = object["changelogRecords"]?.intValue
+                else { return nil }
+                return (event, ts.epochMillis, changelog)
+            }
         }
+        func records() throws -> [ConsumerRecord] {
+            try harness.read("coupon-jobs", partitions: 1) + harness.read(harness.config.changelogTopic, partitions: 1)
+        }
+        func followed(_ record: ConsumerRecord, in lines: [(event: String, millis: Int64, changelog: Int)]) -> Bool {
+            lines.contains { $0.event == "commit.started" && $0.millis >= record.timestampMillis ?? .max }
+        }
+        // A firing that came while the previous transaction was being committed waits for the next one: wait until
+        // that one has finished too.
+        try harness.waitUntil("every record's commit has finished", timeout: 20) {
+            let lines = commitLines()
+            guard lines.last?.event == "commit.finished", let read = try? records(), read.count >= 2 else { return false }
+            return read.allSatisfy { followed($0, in: lines) }
+        }
+        let lines = commitLines()
         #expect(lines.contains { $0.changelog >= 1 }, "a commit wrote m-1's state")
         // A commit may be under way as the lines are read.
         let paired = lines.last?.event == "commit.started" ? Array(lines.dropLast()) : lines
         #expect(paired.map(\.event) == Array(repeating: ["commit.started", "commit.finished"], count: paired.count / 2).flatMap { $0 })
         for pair in stride(from: 0, to: paired.count - 1, by: 2) { #expect(paired[pair].millis <= paired[pair + 1].millis) }
-        let records = try harness.read("coupon-jobs", partitions: 1, atLeast: 1) + harness.read(harness.config.changelogTopic, partitions: 1, atLeast: 1)
-        for record in records {
-            let produced = try #require(record.timestampMillis)
-            #expect(lines.contains { $0.event == "commit.started" && $0.millis >= produced }, "a commit.started line follows the record produced at \(produced)")
+        for record in try records() {
+            #expect(followed(record, in: lines), "a commit.started line follows the record produced at \(record.timestampMillis ?? -1)")
         }
 
         let quiet = LogLines(minimumLevel: .info)
