@@ -27,54 +27,42 @@ extension WorkerLoop {
         var started: ContinuousClock.Instant?
     }
 
-    /// Commits everything processed so far, with the changelog records of every member it changed, and waits until
-    /// it is done (a commit still being delivered is included).
-    ///
-    /// exactly_once commits this way every interval; at_least_once at a revocation and at shutdown.
-    func commit() throws {
-        try settleTransactionCommit(wait: true)
-        let hasChanges = stores.values.contains { $0.hasPendingChanges }
-        guard inTransaction || hasChanges || !pending.isEmpty || deliveringCommit != nil else {
-            lastCommit = .now
-            return
-        }
-        let changelogRecords = try writeChangelog()
-        let delivering = deliveringCommit
-        let offsets = (delivering?.offsets ?? [:]).merging(pending) { $1 }
-            .map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
-        if exactlyOnce {
-            if !offsets.isEmpty {
-                try openTransaction()
-                try producer.sendOffsetsToTransaction(offsets, consumer: consumer, timeout: .seconds(30))
-            }
-            if inTransaction {
-                let started = logCommit("commit.started", partitions: offsets.count, changelogRecords: changelogRecords)
-                try commitTransaction()
-                logCommit("commit.finished", partitions: offsets.count, changelogRecords: changelogRecords, since: started)
-            }
-        } else {
-            let started = logCommit("commit.started", partitions: offsets.count, changelogRecords: changelogRecords)
-            try producer.flush(timeout: .seconds(60))
-            try consumer.commit(offsets)
-            logCommit("commit.finished", partitions: offsets.count, changelogRecords: changelogRecords, since: started)
-        }
-        for partition in Array(stores.keys) { stores[partition]?.checkpoint() }
-        pending.removeAll()
-        deliveringCommit = nil
-        lastCommit = .now
-        worker.statistics.update {
-            $0.commits += 1
-            $0.consumedAtLastCommit = $0.consumed
-            $0.changelogRecords += changelogRecords + (delivering?.changelogRecords ?? 0)
-        }
-    }
-
     /// An exactly_once transaction being committed on its own thread, with what its commit records.
     struct CommittingTransaction {
         let committer: TransactionCommitter
         var changelogRecords: Int
         /// Records consumed when the commit started (what `consumedAtLastCommit` becomes).
         var consumed: Int
+    }
+
+    /// Commits everything processed so far, with the changelog records of every member it changed, and waits until
+    /// it is done (a commit already under way is included).
+    ///
+    /// Used at a revocation and at shutdown; every interval, `startTransactionCommit` or `startCommit` commits without
+    /// stopping the loop.
+    func commit() throws {
+        if exactlyOnce {
+            try settleTransactionCommit(wait: true)
+            try startTransactionCommit()
+            try settleTransactionCommit(wait: true)
+            return
+        }
+        let delivering = deliveringCommit
+        guard stores.values.contains(where: { $0.hasPendingChanges }) || !pending.isEmpty || delivering != nil else {
+            lastCommit = .now
+            return
+        }
+        let changelogRecords = try writeChangelog()
+        let offsets = Self.sorted((delivering?.offsets ?? [:]).merging(pending) { $1 })
+        let started = logCommit("commit.started", partitions: offsets.count, changelogRecords: changelogRecords)
+        try producer.flush(timeout: .seconds(60))
+        try consumer.commit(offsets)
+        logCommit("commit.finished", partitions: offsets.count, changelogRecords: changelogRecords, since: started)
+        forEachStore { $0.checkpoint() }
+        pending.removeAll()
+        deliveringCommit = nil
+        lastCommit = .now
+        countCommit(consumed: nil, changelogRecords: changelogRecords + (delivering?.changelogRecords ?? 0))
     }
 
     /// exactly_once: puts the changelog records and the input offsets into the open transaction and commits it on a
@@ -89,20 +77,21 @@ extension WorkerLoop {
             return
         }
         let changelogRecords = try writeChangelog()
-        let offsets = pending.map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
+        let offsets = Self.sorted(pending)
         if !offsets.isEmpty {
             try openTransaction()
             try producer.sendOffsetsToTransaction(offsets, consumer: consumer, timeout: .seconds(30))
         }
         guard inTransaction else {
-            // Changes that sent nothing (e.g. a timer that found nothing to fire): nothing to commit.
-            for partition in Array(stores.keys) { stores[partition]?.checkpoint() }
+            // Changes that sent nothing (e.g. a timer that found nothing to fire): nothing to commit but the stores.
+            forEachStore { $0.checkpoint() }
             pending.removeAll()
             lastCommit = .now
+            countCommit(consumed: nil, changelogRecords: changelogRecords)
             return
         }
         let started = logCommit("commit.started", partitions: offsets.count, changelogRecords: changelogRecords)
-        for partition in Array(stores.keys) { stores[partition]?.markCommitPoint() }
+        forEachStore { $0.markCommitPoint() }
         let producer = self.producer, logger = self.logger, partitions = offsets.count
         committing = CommittingTransaction(
             committer: TransactionCommitter { () throws(KafkaError) in
@@ -117,39 +106,36 @@ extension WorkerLoop {
         lastCommit = .now
     }
 
-    /// A committed transaction's commit point stands: the stores confirm it, and it is counted (its commit thread
-    /// logged it).
-    private func confirm(_ committed: CommittingTransaction) {
-        worker.metrics.transactionEnded(committed: true)
-        for partition in Array(stores.keys) { stores[partition]?.confirmCommitPoint() }
-        worker.statistics.update {
-            $0.commits += 1
-            $0.consumedAtLastCommit = committed.consumed
-            $0.changelogRecords += committed.changelogRecords
+    /// exactly_once: once the transaction being committed has an outcome (or, with `wait`, after waiting for it),
+    /// sends the held records into a new transaction, or throws the commit's error (the loop then aborts the
+    /// transaction and rolls back past the commit point).
+    func settleTransactionCommit(wait: Bool) throws {
+        guard let outcome = takeCommitOutcome(wait: wait) else { return }
+        let records = held
+        held = []
+        if case .failed(let error) = outcome { throw error }
+        if !records.isEmpty {
+            try openTransaction()
+            for record in records { try producer.send(record) }
         }
     }
 
-    /// exactly_once: once the transaction being committed has an outcome (or, with `wait`, after waiting for it),
-    /// confirms the stores' commit point and sends the held records into a new transaction, or throws the commit's
-    /// error with the transaction marked open, so the loop aborts it and rolls back past the commit point.
-    func settleTransactionCommit(wait: Bool) throws {
-        guard let current = committing, let outcome = wait ? current.committer.wait() : current.committer.result else { return }
+    /// Takes the outcome of the transaction being committed, once there is one (or, with `wait`, after waiting for
+    /// it): a committed one's commit point stands (the stores confirm it and it is counted; its thread logged it); a
+    /// failed one is this producer's open transaction again, for the roll-back to abort. Nil while it runs, or when
+    /// none does.
+    private func takeCommitOutcome(wait: Bool) -> TransactionCommitter.Outcome? {
+        guard let current = committing, let outcome = wait ? current.committer.wait() : current.committer.result else { return nil }
         committing = nil
         switch outcome {
         case .committed:
-            confirm(current)
-            let records = held
-            held = []
-            if !records.isEmpty {
-                try openTransaction()
-                for record in records { try producer.send(record) }
-            }
-        case .failed(let error):
-            held = []
-            // The failed transaction is still this producer's: the roll-back aborts it (or, when fatal, the clients go).
+            worker.metrics.transactionEnded(committed: true)
+            forEachStore { $0.confirmCommitPoint() }
+            countCommit(consumed: current.consumed, changelogRecords: current.changelogRecords)
+        case .failed:
             inTransaction = true
-            throw error
         }
+        return outcome
     }
 
     /// at_least_once: sends the changelog records of what was processed since the last commit and marks where the
@@ -165,7 +151,7 @@ extension WorkerLoop {
         let changelogRecords = try writeChangelog()
         let started = logCommit("commit.started", partitions: pending.count, changelogRecords: changelogRecords)
         let mark = producer.mark()
-        for partition in Array(stores.keys) { stores[partition]?.markCommitPoint() }
+        forEachStore { $0.markCommitPoint() }
         deliveringCommit = DeliveringCommit(
             mark: mark, offsets: pending, changelogRecords: changelogRecords, consumed: worker.statistics.snapshot.consumed,
             started: started)
@@ -179,17 +165,32 @@ extension WorkerLoop {
         producer.poll()
         if let failure = producer.takeDeliveryError() { throw failure }
         guard let delivering = deliveringCommit, producer.isDelivered(delivering.mark) else { return }
-        let offsets = delivering.offsets.map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
+        let offsets = Self.sorted(delivering.offsets)
         try consumer.commit(offsets)
-        for partition in Array(stores.keys) { stores[partition]?.confirmCommitPoint() }
+        forEachStore { $0.confirmCommitPoint() }
         deliveringCommit = nil
         logCommit(
             "commit.finished", partitions: offsets.count, changelogRecords: delivering.changelogRecords, since: delivering.started)
+        countCommit(consumed: delivering.consumed, changelogRecords: delivering.changelogRecords)
+    }
+
+    /// Counts a finished commit: `consumed` is what was consumed when it started (nil: everything consumed so far).
+    private func countCommit(consumed: Int?, changelogRecords: Int) {
         worker.statistics.update {
             $0.commits += 1
-            $0.consumedAtLastCommit = delivering.consumed
-            $0.changelogRecords += delivering.changelogRecords
+            $0.consumedAtLastCommit = consumed ?? $0.consumed
+            $0.changelogRecords += changelogRecords
         }
+    }
+
+    /// Next offsets by partition, as the sorted list the commit calls take.
+    private static func sorted(_ offsets: [TopicPartition: Int64]) -> [TopicPartitionOffset] {
+        offsets.map { TopicPartitionOffset($0.key, offset: $0.value) }.sorted { $0.topicPartition < $1.topicPartition }
+    }
+
+    /// Runs `body` on every store in place.
+    func forEachStore(_ body: (inout PartitionStore) -> Void) {
+        for partition in Array(stores.keys) { body(&stores[partition]!) }
     }
 
     /// Logs a commit's `commit.started` or `commit.finished` line (debug); returns when, for the second's duration.
@@ -228,13 +229,6 @@ extension WorkerLoop {
         guard !inTransaction else { return }
         try producer.beginTransaction()
         inTransaction = true
-    }
-
-    /// Commits the open transaction, retrying while librdkafka says the same call may succeed.
-    private func commitTransaction() throws {
-        try Self.commitTransaction(producer, logger: logger)
-        inTransaction = false
-        worker.metrics.transactionEnded(committed: true)
     }
 
     /// Commits `producer`'s open transaction, retrying while librdkafka says the same call may succeed (on whichever
@@ -312,15 +306,7 @@ extension WorkerLoop {
     func rollBackAndRewind(because error: any Error, rewind: Bool) throws {
         // A transaction being committed is let finish first: committed, its commit point stands; failed, it is
         // aborted here with the rest.
-        if let current = committing {
-            committing = nil
-            switch current.committer.wait() {
-            case .committed:
-                confirm(current)
-            case .failed:
-                inTransaction = true
-            }
-        }
+        _ = takeCommitOutcome(wait: true)
         held = []
         logger.warning("batch.rolled_back", [
             ("error", .string("\(error)")), ("transactionOpen", .bool(inTransaction)),
@@ -329,10 +315,11 @@ extension WorkerLoop {
         if exactlyOnce, inTransaction {
             try abortTransaction()
         }
-        for partition in Array(stores.keys) {
-            stores[partition]?.rollback()
+        let engine = self.engine
+        forEachStore { store in
+            store.rollback()
             // The plans may have changed since the checkpoint: schedule the rolled-back members under the current ones.
-            stores[partition]?.rescheduleAll(engine: engine)
+            store.rescheduleAll(engine: engine)
         }
         pending.removeAll()
         deliveringCommit = nil
@@ -376,10 +363,7 @@ extension WorkerLoop {
             $0.running = false
             $0.clientRestarts += 1
         }
-        if let current = committing {
-            committing = nil
-            _ = current.committer.wait()  // the clients go either way; a new pair restores the stores
-        }
+        _ = takeCommitOutcome(wait: true)  // the clients go either way; a new pair restores the stores
         held = []
         closing = true
         consumer.close()
