@@ -59,6 +59,15 @@ public final class MockKafkaCluster: Sendable {
         _ = rd_kafka_mock_broker_set_rtt(cluster.pointer, brokerId, delay.kafkaMilliseconds)
     }
 
+    /// Makes broker `brokerId` the leader of `topic`'s `partition`, e.g. to put two topics on brokers that answer at
+    /// different speeds (`setBrokerRoundTrip`).
+    public func setPartitionLeader(topic: String, partition: Int32, broker brokerId: Int32) throws(KafkaError) {
+        let err = rd_kafka_mock_partition_set_leader(cluster.pointer, topic, partition, brokerId)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(operation: "move the leader of mock partition \(topic)[\(partition)] to broker \(brokerId)", error: err)
+        }
+    }
+
     /// Makes the next `errors.count` requests with `apiKey` (e.g. 0 = Produce) fail with these codes, in order.
     ///
     /// `errors` are `rd_kafka_resp_err_t` raw values; `_TRANSPORT` (-195) makes the broker disconnect.

@@ -25,13 +25,14 @@ public final class WorkerHarness {
     }
 
     /// Starts the worker with `plans`, `partitions` per topic, the clock at `start`, and waits until it owns partitions.
-    /// `logger` receives the worker's log lines (errors only, to standard error, unless given).
+    /// `logger` receives the worker's log lines (errors only, to standard error, unless given). The cluster has
+    /// `brokers` brokers; `leaders` puts every partition of a topic on one of them (before the worker starts).
     public init(
         plans: [Plan], start: Instant, partitions: Int = 3, logger: Logger = Logger(minimumLevel: .error),
-        configure: (inout WorkerConfig) -> Void = { _ in }
+        brokers: Int = 1, leaders: [String: Int32] = [:], configure: (inout WorkerConfig) -> Void = { _ in }
     ) throws {
         let silent: KafkaLogHandler = { _, _, _ in }
-        cluster = try MockKafkaCluster(brokers: 1, logHandler: silent)
+        cluster = try MockKafkaCluster(brokers: brokers, logHandler: silent)
         cluster.setGroupInitialRebalanceDelay(.milliseconds(50))
         var config = WorkerConfig()
         config.kafka = ["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
@@ -45,6 +46,9 @@ public final class WorkerHarness {
             if let topic = config.topics.topic(for: role) { try cluster.createTopic(topic, partitions: partitions) }
         }
         if let plans = config.topics.plans { try cluster.createTopic(plans, partitions: 1) }
+        for (topic, broker) in leaders.sorted(by: { $0.key < $1.key }) {
+            for partition in 0..<partitions { try cluster.setPartitionLeader(topic: topic, partition: Int32(partition), broker: broker) }
+        }
         self.config = config
         self.plans = plans
         self.logger = logger

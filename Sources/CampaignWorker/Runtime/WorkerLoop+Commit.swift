@@ -11,14 +11,23 @@ import Kafka
 /// work is redone; a fatal
 /// error (e.g. this producer was fenced) recreates the producer/consumer pair. at_least_once does the same without
 /// transactions: offsets are committed once the producer has delivered everything they caused. It does not wait for
-/// that: `startCommit` sends the changelog records, marks where the commit's records end and goes on processing;
-/// `confirmDeliveredCommit` commits the offsets once they are all delivered. A delivery failure meanwhile rolls the
-/// stores back past both (the store keeps the state before the commit point until it is confirmed).
+/// that: `startCommit` encodes the changelog records, marks where the commit's outputs end and goes on processing;
+/// `confirmDeliveredCommit` sends the changelog records once those outputs are delivered, and commits the offsets once
+/// the changelog records are delivered too. A delivery failure meanwhile rolls the stores back past both (the store
+/// keeps the state before the commit point until it is confirmed).
+///
+/// The changelog waits for the outputs because a restored state remembers what fired: were a member's changelog
+/// record delivered while a job of its firing was not (records to different partitions, e.g. on different brokers,
+/// are delivered independently), a crash would leave a successor that never sends that job.
 extension WorkerLoop {
     /// An at_least_once commit waiting for its records' delivery reports.
     struct DeliveringCommit {
-        /// Where the commit's records (outputs and changelog) end in what the producer sent.
+        /// Where the records awaited end in what the producer sent: the commit's outputs, then (once `changelog` is
+        /// sent) its changelog records.
         var mark: DeliveryMark
+        /// The commit's changelog records, encoded at its start and sent once its outputs are delivered; empty
+        /// after that.
+        var changelog: [ProducerRecord]
         /// The input offsets to commit once they are delivered.
         var offsets: [TopicPartition: Int64]
         var changelogRecords: Int
@@ -52,6 +61,10 @@ extension WorkerLoop {
             lastCommit = .now
             return
         }
+        // The outputs first, then the changelog records (the commit under way's, then the newer ones): a changelog
+        // record is never delivered ahead of a job it implies.
+        try producer.flush(timeout: .seconds(60))
+        for record in delivering?.changelog ?? [] { try producer.send(record) }
         let changelogRecords = try writeChangelog()
         let offsets = Self.sorted((delivering?.offsets ?? [:]).merging(pending) { $1 })
         let started = logCommit("commit.started", partitions: offsets.count, changelogRecords: changelogRecords)
@@ -138,8 +151,8 @@ extension WorkerLoop {
         return outcome
     }
 
-    /// at_least_once: sends the changelog records of what was processed since the last commit and marks where the
-    /// commit's records end, without waiting for their delivery; `confirmDeliveredCommit` finishes it.
+    /// at_least_once: encodes the changelog records of what was processed since the last commit and marks where the
+    /// commit's outputs end, without waiting for their delivery; `confirmDeliveredCommit` finishes it.
     ///
     /// While one commit is being delivered the next waits (the stores keep one commit point at a time).
     func startCommit() throws {
@@ -148,23 +161,31 @@ extension WorkerLoop {
             lastCommit = .now
             return
         }
-        let changelogRecords = try writeChangelog()
-        let started = logCommit("commit.started", partitions: pending.count, changelogRecords: changelogRecords)
+        let changelog = encodeChangelog()
+        let started = logCommit("commit.started", partitions: pending.count, changelogRecords: changelog.count)
         let mark = producer.mark()
         forEachStore { $0.markCommitPoint() }
         deliveringCommit = DeliveringCommit(
-            mark: mark, offsets: pending, changelogRecords: changelogRecords, consumed: worker.statistics.snapshot.consumed,
-            started: started)
+            mark: mark, changelog: changelog, offsets: pending, changelogRecords: changelog.count,
+            consumed: worker.statistics.snapshot.consumed, started: started)
         pending.removeAll()
         lastCommit = .now
     }
 
-    /// at_least_once: commits the offsets of the commit being delivered once every record it sent is delivered, and
-    /// throws the first delivery failure (the loop then rolls back to the last confirmed commit and reads again).
+    /// at_least_once: moves the commit being delivered on as its records are delivered (its outputs: send its
+    /// changelog records; those too: commit its offsets), and throws the first delivery failure (the loop then rolls
+    /// back to the last confirmed commit and reads again).
     func confirmDeliveredCommit() throws {
         producer.poll()
         if let failure = producer.takeDeliveryError() { throw failure }
-        guard let delivering = deliveringCommit, producer.isDelivered(delivering.mark) else { return }
+        guard var delivering = deliveringCommit, producer.isDelivered(delivering.mark) else { return }
+        if !delivering.changelog.isEmpty {
+            for record in delivering.changelog { try producer.send(record) }
+            delivering.changelog = []
+            delivering.mark = producer.mark()
+            deliveringCommit = delivering
+            guard producer.isDelivered(delivering.mark) else { return }
+        }
         let offsets = Self.sorted(delivering.offsets)
         try consumer.commit(offsets)
         forEachStore { $0.confirmCommitPoint() }
@@ -200,7 +221,8 @@ extension WorkerLoop {
     /// (records made meanwhile are held until the loop has seen the outcome), so a record with a Kafka timestamp later
     /// than a process's last `commit.finished` belongs to a commit that had not finished: the drills (exactly_once)
     /// rely on that to tell which records of a killed worker a broker that aborts fenced transactions would have
-    /// hidden. (at_least_once goes on sending while a commit is delivered.)
+    /// hidden. (at_least_once goes on sending while a commit is delivered, and logs `commit.started` before its
+    /// changelog records are sent.)
     @discardableResult
     func logCommit(
         _ event: String, partitions: Int, changelogRecords: Int, since started: ContinuousClock.Instant? = nil
@@ -251,25 +273,17 @@ extension WorkerLoop {
     ///
     /// Encoding is most of the work, so the stores are shared out over the processing lanes as a step's are.
     private func writeChangelog() throws -> Int {
-        let touched = stores.mapValues(\.touchedCount)
-        guard touched.values.contains(where: { $0 > 0 }) || stores.values.contains(where: { $0.pendingBudgetRecord() != nil }) else { return 0 }
+        guard hasChangelogRecords else { return 0 }
         let topic = worker.config.changelogTopic, schedule = engine.scheduleFingerprint
+        let touched = stores.mapValues(\.touchedCount)
         let gate = TransactionGate(producer: producer, transactional: exactlyOnce, isOpen: inTransaction)
         defer { inTransaction = gate.isOpen }
         let results = lanes.run(&stores, weight: { touched[$0] ?? 0 }) { entries -> (count: Int, error: KafkaError?) in
             var count = 0
             do throws(KafkaError) {
                 for entry in entries {
-                    if let budget = entry.store.pendingBudgetRecord() {
-                        try gate.send(ProducerRecord(topic: topic, partition: entry.partition, key: PartitionBudgetCodec.key, value: budget))
-                        count += 1
-                    }
-                    for change in entry.store.pendingChanges() {
-                        // An explicit partition, not a key hash: co-partitioning holds whatever partitioner upstream used.
-                        try gate.send(
-                            ProducerRecord(
-                                topic: topic, partition: entry.partition, key: Array(change.memberID.utf8),
-                                value: change.state.map { MemberStateCodec.encode($0, schedule: schedule) }))
+                    for record in Self.changelogRecords(of: entry, topic: topic, schedule: schedule) {
+                        try gate.send(record)
                         count += 1
                     }
                 }
@@ -280,6 +294,41 @@ extension WorkerLoop {
         }
         if let error = results.lazy.compactMap(\.error).first { throw error }
         return results.reduce(0) { $0 + $1.count }
+    }
+
+    /// Encodes every pending member change as a changelog record, without sending it (at_least_once sends them once
+    /// the outputs before them are delivered).
+    private func encodeChangelog() -> [ProducerRecord] {
+        guard hasChangelogRecords else { return [] }
+        let topic = worker.config.changelogTopic, schedule = engine.scheduleFingerprint
+        let touched = stores.mapValues(\.touchedCount)
+        let results = lanes.run(&stores, weight: { touched[$0] ?? 0 }) { entries in
+            entries.flatMap { Self.changelogRecords(of: $0, topic: topic, schedule: schedule) }
+        }
+        return results.flatMap { $0 }
+    }
+
+    /// Whether any store has a member change or a budget change for the changelog.
+    private var hasChangelogRecords: Bool {
+        stores.values.contains { $0.touchedCount > 0 || $0.pendingBudgetRecord() != nil }
+    }
+
+    /// One store's changelog records: its coupon budget when it changed, then its changed members in id order.
+    private static func changelogRecords(
+        of entry: ProcessingLanes.Entry, topic: String, schedule: ScheduleFingerprint
+    ) -> [ProducerRecord] {
+        var records: [ProducerRecord] = []
+        if let budget = entry.store.pendingBudgetRecord() {
+            records.append(ProducerRecord(topic: topic, partition: entry.partition, key: PartitionBudgetCodec.key, value: budget))
+        }
+        for change in entry.store.pendingChanges() {
+            // An explicit partition, not a key hash: co-partitioning holds whatever partitioner upstream used.
+            records.append(
+                ProducerRecord(
+                    topic: topic, partition: entry.partition, key: Array(change.memberID.utf8),
+                    value: change.state.map { MemberStateCodec.encode($0, schedule: schedule) }))
+        }
+        return records
     }
 
     /// Handles an error from a step: recreate the clients after a fatal one, else roll back and redo the batch.

@@ -9,14 +9,16 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(2))) struct AtLeastOnceTests {
     static let start = Instant.at("2026-03-01T00:00:00Z")
 
-    static func harness(logs: LogLines? = nil) throws -> WorkerHarness {
+    static func harness(
+        logs: LogLines? = nil, brokers: Int = 1, leaders: [String: Int32] = [:], commitIntervalMillis: Int = 1
+    ) throws -> WorkerHarness {
         try WorkerHarness(
             plans: [PlanFactory.birthday(trigger: #"{"type":"birthday","at":"09:00"}"#)], start: start, partitions: 1,
-            logger: logs?.logger ?? Logger(minimumLevel: .error)
+            logger: logs?.logger ?? Logger(minimumLevel: .error), brokers: brokers, leaders: leaders
         ) {
             $0.processingGuarantee = .atLeastOnce
             // A commit point every step, so one is waiting for delivery when the failure is reported.
-            $0.commitIntervalMillis = 1
+            $0.commitIntervalMillis = commitIntervalMillis
         }
     }
 
@@ -67,5 +69,37 @@ import Testing
         #expect(zip(lines, lines.dropFirst()).allSatisfy { $0 != $1 }, "one commit in flight at a time")
         let changelog = try harness.read(harness.config.changelogTopic, partitions: 1, atLeast: 20)
         #expect(Set(changelog.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }).count == 20)
+    }
+
+    /// Both commits: the interval's, which goes on processing meanwhile, and the blocking one at shutdown.
+    @Test(arguments: [false, true]) func aChangelogRecordIsSentOnlyOnceTheJobsItImpliesAreDelivered(atShutdown: Bool) throws {
+        // The outputs on broker 2, which answers after 400 ms; the changelog on broker 1, which answers at once. A
+        // changelog record delivered ahead of its firing's job would leave a successor that never sends the job.
+        let defaults = WorkerConfig()
+        let outputs = OutputRole.allCases.compactMap { defaults.topics.topic(for: $0) }
+        let changelog = "worker-test-member-state-changelog"
+        var leaders: [String: Int32] = [changelog: 1]
+        for topic in outputs { leaders[topic] = 2 }
+        // At shutdown: no interval commit, so the stop commits the enrolment and the firing together.
+        let harness = try Self.harness(brokers: 2, leaders: leaders, commitIntervalMillis: atShutdown ? 600_000 : 1)
+        #expect(harness.config.changelogTopic == changelog)
+        var events = EventFactory()
+        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
+        try harness.waitUntil("the enrolment is applied and (every step) committed", timeout: 20) {
+            harness.worker.statistics.snapshot.consumed >= 1 && (atShutdown || harness.worker.statistics.snapshot.consumedAtLastCommit >= 1)
+        }
+        harness.cluster.setBrokerRoundTrip(2, .milliseconds(400))
+        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))  // the birthday (09:00 Shanghai) is due
+        if atShutdown {
+            try harness.waitForProduced(.couponJobs, atLeast: 1)
+            harness.stopWorker()
+        }
+        let states = try harness.read(changelog, partitions: 1, atLeast: atShutdown ? 1 : 2)
+        harness.cluster.setBrokerRoundTrip(2, .zero)
+        let job = try #require(try harness.read(defaults.topics.couponJobs, atLeast: 1).first)
+        let fired = try #require(states.last)
+        // The changelog record holding the firing was produced once the job's delivery report (400 ms) came back.
+        let sentAfter = try #require(fired.timestampMillis) - #require(job.timestampMillis)
+        #expect(sentAfter >= 350, "m-1's changelog record was sent \(sentAfter) ms after its job")
     }
 }
