@@ -172,20 +172,26 @@ extension WorkerLoop {
         lastCommit = .now
     }
 
+    /// at_least_once: sends the changelog records of the commit being delivered once its outputs are delivered, and
+    /// throws the first delivery failure.
+    ///
+    /// Touches no store, so the loop calls it while the lanes work too.
+    func sendDeliveredCommitChangelog() throws {
+        producer.poll()
+        if let failure = producer.takeDeliveryError() { throw failure }
+        guard var delivering = deliveringCommit, !delivering.changelog.isEmpty, producer.isDelivered(delivering.mark) else { return }
+        for record in delivering.changelog { try producer.send(record) }
+        delivering.changelog = []
+        delivering.mark = producer.mark()
+        deliveringCommit = delivering
+    }
+
     /// at_least_once: moves the commit being delivered on as its records are delivered (its outputs: send its
     /// changelog records; those too: commit its offsets), and throws the first delivery failure (the loop then rolls
     /// back to the last confirmed commit and reads again).
     func confirmDeliveredCommit() throws {
-        producer.poll()
-        if let failure = producer.takeDeliveryError() { throw failure }
-        guard var delivering = deliveringCommit, producer.isDelivered(delivering.mark) else { return }
-        if !delivering.changelog.isEmpty {
-            for record in delivering.changelog { try producer.send(record) }
-            delivering.changelog = []
-            delivering.mark = producer.mark()
-            deliveringCommit = delivering
-            guard producer.isDelivered(delivering.mark) else { return }
-        }
+        try sendDeliveredCommitChangelog()
+        guard let delivering = deliveringCommit, delivering.changelog.isEmpty, producer.isDelivered(delivering.mark) else { return }
         let offsets = Self.sorted(delivering.offsets)
         try consumer.commit(offsets)
         forEachStore { $0.confirmCommitPoint() }

@@ -151,6 +151,7 @@ final class WorkerLoop {
         inFlight = lanes.start(&stores, weight: { byPartition[$0]?.count ?? 0 }) { processor.process(&$0) }
         // The next records are polled while the lanes work (a revocation meanwhile takes the stores back first).
         do {
+            if !exactlyOnce { try sendDeliveredCommitChangelog() }
             // A step with work does not wait for input: what it sent should be committed as soon as it is due.
             try readAhead(wait: byPartition.isEmpty && !due)
         } catch {
