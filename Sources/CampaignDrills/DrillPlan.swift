@@ -19,7 +19,8 @@ enum DrillPlan {
         ]
     }
 
-    /// At least 20 kill points, the whole 1 → 3 → 2 → 1 scaling sequence and a broker pause.
+    /// At least 20 kill points, the whole 1 → 3 → 2 → 1 scaling sequence and a broker pause (exactly_once), and 12 kill
+    /// points at_least_once.
     static func full(seed: UInt64) -> [Drill] {
         var random = DrillRandom(seed: seed)
         return [
@@ -37,6 +38,11 @@ enum DrillPlan {
                 // ×1800: after a pause tansu can take half a minute of rebalancing to hand every partition out again.
                 name: "broker-pause", days: 3, members: 60, clockRate: 1800, seed: seed &+ 2,
                 schedule: [(0, .start("worker-1")), (0.5, .start("worker-2")), (40, .pauseBroker(seconds: 10))]),
+            Drill(
+                name: "kill-9-at-least-once", days: 6, members: 60, clockRate: 3600, seed: seed &+ 3,
+                schedule: [(0, .start("worker-1"))]
+                    + killPoints(count: 12, from: 10, to: 132, instance: "worker-1", rate: 3600, days: 6, random: &random),
+                guarantee: .atLeastOnce),
         ]
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-// campaign-drills: black-box exactly-once drills against a real broker (README "Drills").
+// campaign-drills: black-box drills of the delivery guarantees against a real broker (README "Drills").
 
 let usage = """
     Usage: campaign-drills --bootstrap HOST:PORT [--mode short|full] [--worker PATH] [--broker-pid PID]
