@@ -33,7 +33,8 @@ public final class WorkerMetrics: Sendable {
     let offsetCommits: Counter
 
     /// Trigger types whose occurrences are scheduled on the clock (CONTRACT §3), as opposed to fired by an event.
-    static let timeTriggers: Set<String> = ["birthday", "dormancy", "pointsExpiring", "anniversary", "enrolled", "recurring"]
+    /// An array, not a set: compared with `==`, these short literals cost less than hashing the trigger type.
+    static let timeTriggers = ["birthday", "dormancy", "pointsExpiring", "anniversary", "enrolled", "recurring"]
 
     /// Upper bounds of the event-to-job latency buckets, in seconds: sub-second for event-driven jobs, up to the
     /// default `maxLateness` (6 h) for jobs fired late after downtime.
@@ -143,50 +144,62 @@ public final class WorkerMetrics: Sendable {
     ///
     /// Tallied first and added once per series: each update takes the registry's lock.
     public func emitted(_ records: [OutputRecord], topics: WorkerConfig.Topics) {
-        // Tallied under small structs of the label values: arrays of labels as keys cost an allocation per record.
-        var produced: [OutputRole: Int] = [:]
-        var jobs: [Labels: Int] = [:]
-        var latencies: [String: [Double]] = [:]
-        var decisionCounts: [Labels: Int] = [:]
-        var suppressionCounts: [Labels: Int] = [:]
-        var timers: [Labels: Int] = [:]
+        // A step's records have a handful of distinct label values, mostly the same few strings (plan ids, topics,
+        // literals): tallied by linear search from the last key found, where hashing every label of every record
+        // cost more than producing the record.
+        var produced = [Int](repeating: 0, count: OutputRole.allCases.count)
+        var jobs = StepTally<Labels, Int>()
+        var latencies = StepTally<String, [Double]>()
+        var decisionCounts = StepTally<Labels, Int>()
+        var suppressionCounts = StepTally<Labels, Int>()
+        var timers = StepTally<Labels, Int>()
         for record in records {
-            produced[record.role, default: 0] += 1
+            produced[Self.roleIndex(record.role)] += 1
             switch record.role {
             case .couponJobs, .notificationJobs:
                 // Facts come with the record from the encoder: parsing every job again cost as much as encoding it.
                 guard let topic = topics.topic(for: record.role), let facts = record.facts else { continue }
-                jobs[Labels(record.planID ?? "", topic, facts.channel ?? "none"), default: 0] += 1
-                latencies[facts.triggerType, default: []].append(Double(max(0, facts.createdAt.epochMillis - facts.firedAt.epochMillis)) / 1000)
+                jobs.update(Labels(record.planID ?? "", topic, facts.channel ?? "none"), default: 0) { $0 += 1 }
+                let seconds = Double(max(0, facts.createdAt.epochMillis - facts.firedAt.epochMillis)) / 1000
+                latencies.update(facts.triggerType, default: []) { $0.append(seconds) }
             case .decisions:
                 // Decision records are built even when topics.decisions is null, so these counts never depend on it.
                 guard let facts = record.facts, let outcome = facts.outcome else { continue }
                 let plan = record.planID ?? ""
-                decisionCounts[Labels(plan, outcome), default: 0] += 1
+                decisionCounts.update(Labels(plan, outcome), default: 0) { $0 += 1 }
                 if outcome == "suppressed", let reason = facts.reason {
-                    suppressionCounts[Labels(plan, reason, "occurrence"), default: 0] += 1
+                    suppressionCounts.update(Labels(plan, reason, "occurrence"), default: 0) { $0 += 1 }
                 }
-                for reason in facts.actionReasons { suppressionCounts[Labels(plan, reason, "action"), default: 0] += 1 }
+                for reason in facts.actionReasons { suppressionCounts.update(Labels(plan, reason, "action"), default: 0) { $0 += 1 } }
                 if Self.timeTriggers.contains(facts.triggerType) {
-                    timers[Labels(plan, facts.triggerType), default: 0] += 1
+                    timers.update(Labels(plan, facts.triggerType), default: 0) { $0 += 1 }
                 }
             case .deadLetters:
                 break
             }
         }
-        for (role, count) in produced {
+        for role in OutputRole.allCases where produced[Self.roleIndex(role)] > 0 {
             guard let topic = topics.topic(for: role) else { continue }
-            recordsProduced.increment(by: Double(count), topic)
+            recordsProduced.increment(by: Double(produced[Self.roleIndex(role)]), topic)
         }
-        for (labels, count) in jobs { jobsEmitted.increment(by: Double(count), labels: labels.values) }
-        for (trigger, seconds) in latencies { eventToJob.observe(contentsOf: seconds, trigger) }
-        for (labels, count) in decisionCounts { decisions.increment(by: Double(count), labels: labels.values) }
-        for (labels, count) in suppressionCounts { suppressions.increment(by: Double(count), labels: labels.values) }
-        for (labels, count) in timers { timersFired.increment(by: Double(count), labels: labels.values) }
+        for (labels, count) in jobs.entries { jobsEmitted.increment(by: Double(count), labels: labels.values) }
+        for (trigger, seconds) in latencies.entries { eventToJob.observe(contentsOf: seconds, trigger) }
+        for (labels, count) in decisionCounts.entries { decisions.increment(by: Double(count), labels: labels.values) }
+        for (labels, count) in suppressionCounts.entries { suppressions.increment(by: Double(count), labels: labels.values) }
+        for (labels, count) in timers.entries { timersFired.increment(by: Double(count), labels: labels.values) }
     }
 
-    /// Two or three label values, as a dictionary key without an array.
-    private struct Labels: Hashable {
+    private static func roleIndex(_ role: OutputRole) -> Int {
+        switch role {
+        case .couponJobs: 0
+        case .notificationJobs: 1
+        case .decisions: 2
+        case .deadLetters: 3
+        }
+    }
+
+    /// Two or three label values, as a tally key without an array.
+    private struct Labels: Equatable {
         var first: String
         var second: String
         var third: String?
