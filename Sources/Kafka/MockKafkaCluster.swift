@@ -76,6 +76,17 @@ public final class MockKafkaCluster: Sendable {
         rd_kafka_mock_push_request_errors_array(cluster.pointer, apiKey, codes.count, codes)
     }
 
+    /// Makes the next `errors.count` requests with `apiKey` that broker `brokerId` receives fail with these codes, in
+    /// order (they take precedence over `pushRequestErrors`), e.g. to fail the Produce requests of one topic only.
+    public func pushBrokerRequestErrors(broker brokerId: Int32, apiKey: Int16, errors: [Int32]) throws(KafkaError) {
+        for code in errors {
+            let err = campaign_mock_broker_push_request_error(cluster.pointer, brokerId, apiKey, rd_kafka_resp_err_t(rawValue: code), 0)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw KafkaError(operation: "push a request error onto mock broker \(brokerId)", error: err)
+            }
+        }
+    }
+
     /// Removes errors pushed with `pushRequestErrors` for `apiKey` that were not yet used.
     public func clearRequestErrors(apiKey: Int16) {
         rd_kafka_mock_clear_request_errors(cluster.pointer, apiKey)

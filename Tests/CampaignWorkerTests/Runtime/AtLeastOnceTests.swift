@@ -102,4 +102,35 @@ import Testing
         let sentAfter = try #require(fired.timestampMillis) - #require(job.timestampMillis)
         #expect(sentAfter >= 350, "m-1's changelog record was sent \(sentAfter) ms after its job")
     }
+
+    @Test func aChangelogDeliveryFailureAfterTheOutputsIsRolledBackAndRedone() throws {
+        // The outputs on broker 2, the changelog on broker 1, whose next Produce requests fail: the commit's outputs are
+        // delivered, then its changelog record is not.
+        let defaults = WorkerConfig()
+        let changelog = "worker-test-member-state-changelog"
+        var leaders: [String: Int32] = [changelog: 1]
+        for topic in OutputRole.allCases.compactMap({ defaults.topics.topic(for: $0) }) + defaults.topics.activity { leaders[topic] = 2 }
+        let logs = LogLines(minimumLevel: .warning)
+        let harness = try Self.harness(logs: logs, brokers: 2, leaders: leaders)
+        var events = EventFactory()
+        try harness.produce([events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02")])
+        try harness.waitUntil("the enrolment is committed", timeout: 20) {
+            harness.worker.statistics.snapshot.consumedAtLastCommit >= 1
+        }
+        let messageSizeTooLarge: Int32 = 10
+        try harness.cluster.pushBrokerRequestErrors(broker: 1, apiKey: 0, errors: [messageSizeTooLarge])
+        harness.clock.set(Instant.at("2026-03-02T02:00:00Z"))  // the birthday (09:00 Shanghai) is due
+        // Rolled back to the enrolment's commit and redone from there: the birthday fires again, and this time its
+        // changelog record is delivered.
+        let states = try harness.read(changelog, partitions: 1, atLeast: 2)
+        #expect(harness.worker.statistics.snapshot.rewinds >= 1)
+        #expect(logs.all.contains { $0.contains("batch.rolled_back") && $0.contains("MSG_SIZE_TOO_LARGE") })
+        let jobs = try harness.read(defaults.topics.couponJobs, atLeast: 2)
+        #expect(jobs.count >= 2, "the job of the rolled-back firing is sent again")
+        let ids = jobs.compactMap { $0.value.flatMap { try? JSONParser.parse($0) }?.objectValue?["jobId"]?.stringValue }
+        #expect(ids.count == jobs.count && Set(ids).count == 1, "every copy is the same job")
+        // The fired state reached the changelog after every copy of its job.
+        let fired = try #require(states.last?.timestampMillis)
+        #expect(jobs.allSatisfy { ($0.timestampMillis ?? .max) <= fired })
+    }
 }
