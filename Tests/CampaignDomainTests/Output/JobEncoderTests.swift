@@ -1,0 +1,66 @@
+@testable import CampaignDomain
+import TestSupport
+import Testing
+
+/// The exact bytes and headers of each output kind (CONTRACT §4): the same input gives the same bytes in every
+/// version, so consumers can compare records, and a faster encoder must write the same.
+@Suite struct JobEncoderTests {
+    /// A member id with a quote, a backslash, a control character and non-ASCII text, which all need care.
+    static let encoder = JobEncoder(
+        memberID: "m-\"1\\\u{1}é", planID: "birthday-gold", planVersion: 3,
+        trigger: TriggerRef(type: "birthday", occurrence: "2026", firedAt: Instant.at("2026-03-09T01:00:00Z")),
+        createdAt: Instant.at("2026-03-09T01:00:00.250Z"), traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+
+    static func text(_ record: OutputRecord) -> String { String(decoding: record.value ?? [], as: UTF8.self) }
+    static func headers(_ record: OutputRecord) -> [String] {
+        record.headers.map { "\($0.key)=\(String(decoding: $0.value, as: UTF8.self))" }
+    }
+
+    @Test func aCouponJob() {
+        let coupon = CouponAction(
+            template: "BDAY-50", validity: .days(30), params: JSONObject([("discount", .number("50")), ("note", .string("a\nb"))]))
+        let record = Self.encoder.couponJob(
+            jobID: "0190c7a2-0000-8000-8000-000000000001", coupon: coupon, validFrom: Instant.at("2026-03-09T01:00:00Z"),
+            validUntil: Instant.at("2026-04-08T01:00:00Z"))
+        #expect(record.role == .couponJobs)
+        #expect(record.key == Array("m-\"1\\\u{1}é".utf8))
+        #expect(
+            Self.text(record)
+                == #"{"schema":"coupon-job/1","jobId":"0190c7a2-0000-8000-8000-000000000001","memberId":"m-\"1\\\u0001é","plan":{"id":"birthday-gold","version":3},"trigger":{"type":"birthday","occurrence":"2026","firedAt":"2026-03-09T01:00:00Z"},"coupon":{"template":"BDAY-50","validFrom":"2026-03-09T01:00:00Z","validUntil":"2026-04-08T01:00:00Z","params":{"discount":50,"note":"a\nb"}},"createdAt":"2026-03-09T01:00:00.250Z"}"#)
+        #expect(
+            Self.headers(record) == [
+                "content-type=application/json", "job-id=0190c7a2-0000-8000-8000-000000000001", "plan-id=birthday-gold",
+                "traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            ])
+    }
+
+    @Test func aNotificationJob() {
+        let record = Self.encoder.notificationJob(
+            jobID: "0190c7a2-0000-8000-8000-000000000002", channel: .wechat, template: "birthday-greeting", locale: nil,
+            params: JSONObject([("couponTemplate", .string("BDAY-50")), ("pointsBalance", .string("1200"))]),
+            sendAfter: Instant.at("2026-03-09T02:00:00Z"))
+        #expect(record.role == .notificationJobs)
+        #expect(
+            Self.text(record)
+                == #"{"schema":"notification-job/1","jobId":"0190c7a2-0000-8000-8000-000000000002","memberId":"m-\"1\\\u0001é","plan":{"id":"birthday-gold","version":3},"trigger":{"type":"birthday","occurrence":"2026","firedAt":"2026-03-09T01:00:00Z"},"notification":{"channel":"wechat","template":"birthday-greeting","locale":null,"params":{"couponTemplate":"BDAY-50","pointsBalance":"1200"}},"sendAfter":"2026-03-09T02:00:00Z","createdAt":"2026-03-09T01:00:00.250Z"}"#)
+        #expect(Self.headers(record).count == 4)
+    }
+
+    @Test func decisionsFiredAndSuppressed() {
+        let fired = Self.encoder.decision(
+            reason: nil, jobIDs: ["0190c7a2-0000-8000-8000-000000000001"], suppressedActions: [(action: 1, reason: .noConsent)])
+        #expect(fired.role == .decisions)
+        #expect(
+            Self.text(fired)
+                == #"{"schema":"decision/1","memberId":"m-\"1\\\u0001é","plan":{"id":"birthday-gold","version":3},"trigger":{"type":"birthday","occurrence":"2026","firedAt":"2026-03-09T01:00:00Z"},"outcome":"fired","reason":null,"jobIds":["0190c7a2-0000-8000-8000-000000000001"],"suppressedActions":[{"action":1,"reason":"no-consent"}],"createdAt":"2026-03-09T01:00:00.250Z"}"#)
+        let suppressed = Self.encoder.decision(reason: .audience, jobIDs: [], suppressedActions: [])
+        #expect(
+            Self.text(suppressed)
+                == #"{"schema":"decision/1","memberId":"m-\"1\\\u0001é","plan":{"id":"birthday-gold","version":3},"trigger":{"type":"birthday","occurrence":"2026","firedAt":"2026-03-09T01:00:00Z"},"outcome":"suppressed","reason":"audience","jobIds":[],"createdAt":"2026-03-09T01:00:00.250Z"}"#)
+        // Decision records carry no job-id header (CONTRACT §4).
+        #expect(Self.headers(suppressed) == [
+            "content-type=application/json", "plan-id=birthday-gold",
+            "traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        ])
+    }
+}
