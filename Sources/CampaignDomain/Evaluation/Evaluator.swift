@@ -26,6 +26,8 @@ struct Evaluator {
             // Recurring triggers record decisions only for members inside the audience.
             guard inAudience, case .recurring = occurrence.details else { return }
         }
+        // Spelled out once: the decision, every job id and the occurrence log all name it.
+        let key = occurrence.key
         var counted = false
         let couponActions = plan.actions.reduce(0) { if case .coupon = $1 { $0 + 1 } else { $0 } }
         let reason: SuppressionReason? = {
@@ -52,8 +54,8 @@ struct Evaluator {
             }
             return nil
         }()
-        record(plan: plan, occurrence: occurrence, counted: counted, member: &member)
-        let trigger = TriggerRef(type: plan.trigger.typeName, occurrence: occurrence.key, firedAt: firedAt)
+        record(plan: plan, occurrence: occurrence, key: key, counted: counted, member: &member)
+        let trigger = TriggerRef(type: plan.trigger.typeName, occurrence: key, firedAt: firedAt)
         if let reason {
             emitDecision(plan: plan, member: member, trigger: trigger, reason: reason, jobIDs: [], suppressed: [], into: &out)
             return
@@ -62,7 +64,7 @@ struct Evaluator {
         var suppressed: [(action: Int, reason: SuppressionReason)] = []
         let encoder = JobEncoder(memberID: member.id, plan: plan, trigger: trigger, createdAt: now, traceparent: traceparent)
         for (index, action) in plan.actions.enumerated() {
-            let jobID = JobID.make(planID: plan.id, memberID: member.id, occurrence: occurrence.key, actionIndex: index)
+            let jobID = JobID.make(planID: plan.id, memberID: member.id, occurrence: key, actionIndex: index)
             switch action {
             case .coupon(let coupon):
                 let validUntil: Instant
@@ -112,7 +114,7 @@ struct Evaluator {
     ///
     /// Occurrences named after an event id cannot recur (the event is remembered as a duplicate), so they are only
     /// logged when they count towards a per-member limit; recurring plans keep their last date instead.
-    func record(plan: Plan, occurrence: Occurrence, counted: Bool, member: inout MemberState) {
+    func record(plan: Plan, occurrence: Occurrence, key: String, counted: Bool, member: inout MemberState) {
         switch plan.trigger {
         case .recurring:
             if case .recurring(let date) = occurrence.details { member.recurringLast[plan.id] = date }
@@ -122,7 +124,7 @@ struct Evaluator {
         default:
             break
         }
-        member.occurrences.record(HandledOccurrence(planID: plan.id, occurrence: occurrence.key, firedAt: occurrence.fireAt, counted: counted))
+        member.occurrences.record(HandledOccurrence(planID: plan.id, occurrence: key, firedAt: occurrence.fireAt, counted: counted))
     }
 
     /// Whether one more notification on `channel` at `firedAt` stays within every programme cap.

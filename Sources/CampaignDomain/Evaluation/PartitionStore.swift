@@ -247,7 +247,10 @@ public struct PartitionStore: Sendable {
         tidy(&member, now: now, engine: engine)
         // Every candidate left fires after now, so moving the horizon up to now leaves them all valid.
         let previousDue = member.nextDue
-        member.nextDue = candidates.compactMap { $0?.fireAt }.min()
+        // The earliest, without building an array of them (`compactMap` then `min` allocated one every visit).
+        var nextDue: Instant?
+        for case let candidate? in candidates where nextDue.map({ candidate.fireAt < $0 }) ?? true { nextDue = candidate.fireAt }
+        member.nextDue = nextDue
         if let held = member.heldNotifications.first?.releaseAt, member.nextDue.map({ held < $0 }) ?? true { member.nextDue = held }
         noteChange(memberID)
         members[memberID] = member

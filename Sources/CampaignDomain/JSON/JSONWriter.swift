@@ -21,10 +21,20 @@ public struct JSONWriter: Sendable {
     /// The JSON written so far.
     public var bytes: [UInt8] { Array(storage[..<count]) }
 
-    /// The JSON written, handed over without a copy: the writer is done with.
-    public consuming func finish() -> [UInt8] {
-        storage.removeLast(storage.count - count)
-        return storage
+    /// The JSON written, handed over without a copy; the writer starts again empty.
+    ///
+    /// The buffer is taken out of the writer before it is trimmed: trimmed in place (as a `consuming` method did) it
+    /// was still shared with the writer's copy of itself, so trimming copied it, once a record.
+    public mutating func finish() -> [UInt8] {
+        var written: [UInt8] = []
+        swap(&written, &storage)
+        written.removeLast(written.count - count)
+        count = 0
+        hasValue = false
+        enclosing = 0
+        deepEnclosing = []
+        depth = 0
+        return written
     }
 
     public var string: String { storage.withUnsafeBufferPointer { String(decoding: $0[..<count], as: UTF8.self) } }

@@ -2,6 +2,14 @@
 ///
 /// Formatted as an RFC 9562 version 8 UUID built from SHA-256, so consumers can store it in a UUID column.
 public enum JobID {
+    /// Copies `bytes` into `input` at `at`, then a zero byte when `separator`; returns where the next part starts.
+    private static func put(_ bytes: UnsafeRawBufferPointer, into input: UnsafeMutableRawBufferPointer, at: Int, separator: Bool) -> Int {
+        if let base = bytes.baseAddress, !bytes.isEmpty { (input.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count) }
+        guard separator else { return at + bytes.count }
+        input[at + bytes.count] = 0
+        return at + bytes.count + 1
+    }
+
     public static func make(planID: String, memberID: String, occurrence: String, actionIndex: Int) -> String {
         var plan = planID, member = memberID, name = occurrence
         // The index's decimal digits, after a "-" for a negative index (no caller has one; it keeps its old id).
@@ -9,20 +17,14 @@ public enum JobID {
         let h = withDecimalDigits(of: actionIndex.magnitude) { digits in
             let count = plan.utf8.count + member.utf8.count + name.utf8.count + sign.utf8.count + digits.count + 3
             return withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { input in
+                // Each part's bytes are copied where the last ended; the position is advanced here, outside the
+                // closures (a nested function that advanced it took an exclusivity check per part).
                 var at = 0
-                // Copies `bytes` into the hash input, then a zero byte when `separator`.
-                func put(_ bytes: UnsafeRawBufferPointer, separator: Bool) {
-                    if let base = bytes.baseAddress, !bytes.isEmpty {
-                        (input.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
-                    }
-                    at += bytes.count
-                    if separator { input[at] = 0; at += 1 }
-                }
-                plan.withUTF8 { put(UnsafeRawBufferPointer($0), separator: true) }
-                member.withUTF8 { put(UnsafeRawBufferPointer($0), separator: true) }
-                name.withUTF8 { put(UnsafeRawBufferPointer($0), separator: true) }
-                sign.withUTF8 { put(UnsafeRawBufferPointer($0), separator: false) }
-                put(digits, separator: false)
+                at = plan.withUTF8 { put(UnsafeRawBufferPointer($0), into: input, at: at, separator: true) }
+                at = member.withUTF8 { put(UnsafeRawBufferPointer($0), into: input, at: at, separator: true) }
+                at = name.withUTF8 { put(UnsafeRawBufferPointer($0), into: input, at: at, separator: true) }
+                at = sign.withUTF8 { put(UnsafeRawBufferPointer($0), into: input, at: at, separator: false) }
+                _ = put(digits, into: input, at: at, separator: false)
                 return SHA256.state(of: UnsafeRawBufferPointer(input))
             }
         }

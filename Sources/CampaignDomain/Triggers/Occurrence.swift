@@ -31,6 +31,8 @@ public struct Occurrence: Sendable, Hashable {
         public var description: String {
             switch self {
             case .year(let year): String(year)
+            // From the bytes `withSpelling` formats on the stack: an interpolation built the instant's string first.
+            case .instantDays(_, let days) where days >= 0: withSpelling { String(decoding: $0, as: UTF8.self) }
             case .instantDays(let instant, let days): "\(instant.rfc3339)/\(days)d"
             case .once: "once"
             case .text(let text): text

@@ -11,6 +11,31 @@ import Testing
         #expect(LocalDate(year: 2026, month: 12, day: 31).adding(days: 1) == LocalDate(year: 2027, month: 1, day: 1))
     }
 
+    /// Day by day through leap years, century years and 2000, against a calendar counted by hand.
+    @Test func daysMatchACalendarCountedDayByDay() {
+        var (year, month, day) = (1599, 12, 1)
+        var days = LocalDate(year: year, month: month, day: day).daysSinceEpoch
+        #expect(LocalDate(year: 1970, month: 1, day: 1).daysSinceEpoch == 0)
+        #expect(LocalDate(year: 1969, month: 12, day: 31).daysSinceEpoch == -1)
+        #expect(LocalDate(year: 2000, month: 3, day: 1).daysSinceEpoch == 11_017)
+        while year < 2401 {
+            #expect(LocalDate(daysSinceEpoch: days) == LocalDate(year: year, month: month, day: day))
+            #expect(LocalDate(year: year, month: month, day: day).daysSinceEpoch == days)
+            days += 1
+            day += 1
+            let length = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+            if day > length { (day, month) = (1, month + 1) }
+            if month > 12 { (month, year) = (1, year + 1) }
+        }
+        // Around year 0, where the eras' arithmetic turns negative.
+        for days in Int64(-719_530)...Int64(-719_400) {
+            #expect(LocalDate(daysSinceEpoch: days).daysSinceEpoch == days)
+        }
+        #expect(LocalDate(daysSinceEpoch: -719_468) == LocalDate(year: 0, month: 3, day: 1))
+        #expect(LocalDate(daysSinceEpoch: -719_469) == LocalDate(year: 0, month: 2, day: 29))
+        #expect(LocalDate(year: 1, month: 1, day: 1).daysSinceEpoch == -719_162)
+    }
+
     @Test func parsesDurations() {
         #expect(ISODuration("P30D")?.days == 30)
         #expect(ISODuration("PT6H")?.seconds == 21_600)
