@@ -232,12 +232,15 @@ public struct PartitionStore: Sendable {
         let zone = member.zone(programme: engine.programme)
         // The next occurrence of each time plan, computed once; only the plan that fired is looked at again.
         var candidates = engine.timeSchedules.indices.map { Self.next(for: engine.timeSchedules[$0], member: member, zone: zone) }
-        while let index = candidates.indices.min(by: { (candidates[$0]?.fireAt ?? .max) < (candidates[$1]?.fireAt ?? .max) }),
-            let occurrence = candidates[index], occurrence.fireAt <= now
+        // Their fire times beside them: finding the earliest compared copies of whole occurrences.
+        var fireTimes = candidates.map { $0?.fireAt ?? .max }
+        while let index = fireTimes.indices.min(by: { fireTimes[$0] < fireTimes[$1] }), fireTimes[index] <= now,
+            let occurrence = candidates[index]
         {
             Evaluator(engine: engine, now: now, zone: zone, traceparent: traceparent)
                 .evaluate(plan: engine.timePlans[index], occurrence: occurrence, member: &member, budget: &budget, into: &out)
             candidates[index] = Self.next(for: engine.timeSchedules[index], member: member, zone: zone)
+            fireTimes[index] = candidates[index]?.fireAt ?? .max
         }
         // A held job whose quiet hours already ended (fired late) goes out now.
         while let held = member.heldNotifications.first, held.releaseAt <= now {
@@ -247,10 +250,8 @@ public struct PartitionStore: Sendable {
         tidy(&member, now: now, engine: engine)
         // Every candidate left fires after now, so moving the horizon up to now leaves them all valid.
         let previousDue = member.nextDue
-        // The earliest, without building an array of them (`compactMap` then `min` allocated one every visit).
-        var nextDue: Instant?
-        for case let candidate? in candidates where nextDue.map({ candidate.fireAt < $0 }) ?? true { nextDue = candidate.fireAt }
-        member.nextDue = nextDue
+        let earliest = fireTimes.min() ?? .max
+        member.nextDue = earliest == .max ? nil : earliest
         if let held = member.heldNotifications.first?.releaseAt, member.nextDue.map({ held < $0 }) ?? true { member.nextDue = held }
         noteChange(memberID)
         members[memberID] = member
