@@ -61,6 +61,24 @@ public struct MemberTable: Sendable, Equatable {
         slots[Int(slot)] = member
     }
 
+    /// Takes the member out of slot `slot` to be changed, leaving the slot empty until `putBack(_:inSlot:)`: with no
+    /// other reference, the member's box is changed in place instead of copied. While it is out, lookups by id do not
+    /// find it.
+    mutating func takeMember(inSlot slot: UInt32) -> MemberState? {
+        guard Int(slot) < slots.count, let member = slots[Int(slot)] else { return nil }
+        slots[Int(slot)] = nil
+        return member
+    }
+
+    /// Returns a member taken out with `takeMember(inSlot:)` to its slot.
+    mutating func putBack(_ member: MemberState, inSlot slot: UInt32) {
+        precondition(slots[Int(slot)] == nil, "a member is put back into the slot it was taken from")
+        slots[Int(slot)] = member
+    }
+
+    /// The due time of the member in slot `slot`, without copying the member out (nil when the slot is free).
+    func nextDue(inSlot slot: UInt32) -> Instant? { Int(slot) < slots.count ? slots[Int(slot)]?.nextDue : nil }
+
     /// Stores `member` under `id` (which must be `member.id`); returns the member it replaced.
     @discardableResult
     public mutating func updateValue(_ member: MemberState, forKey id: String) -> MemberState? {

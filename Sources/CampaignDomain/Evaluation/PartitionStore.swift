@@ -154,8 +154,8 @@ public struct PartitionStore: Sendable {
         advanceClock(to: now)
         while let due = timers.peek, due <= now {
             guard let entry = timers.pop() else { break }
-            guard let member = members.member(inSlot: entry.slot), member.nextDue == entry.due else { continue }  // stale entry
-            processMember(member.id, now: now, engine: engine, traceparent: nil, into: &out)
+            guard members.nextDue(inSlot: entry.slot) == entry.due else { continue }  // stale entry
+            processMember(inSlot: entry.slot, now: now, engine: engine, traceparent: nil, into: &out)
         }
         sweepRecurring(now: now, engine: engine, into: &out)
     }
@@ -223,7 +223,20 @@ public struct PartitionStore: Sendable {
     mutating func processMember(
         _ memberID: String, now: Instant, engine: Engine, traceparent: String?, into out: inout [OutputRecord]
     ) {
-        guard var member = members[memberID] else { return }
+        guard let slot = members.slot(of: memberID) else { return }
+        processMember(inSlot: slot, now: now, engine: engine, traceparent: traceparent, into: &out)
+    }
+
+    /// `processMember` for the member in slot `slot`: the member is taken out of the table while it is changed, so its
+    /// box is changed in place rather than copied (once the rollback journal holds its state from before the commit).
+    mutating func processMember(
+        inSlot slot: UInt32, now: Instant, engine: Engine, traceparent: String?, into out: inout [OutputRecord]
+    ) {
+        guard let id = members.member(inSlot: slot)?.id else { return }
+        let memberID = id
+        // Journalled before the member leaves the table: the journal keeps the state from before the first change.
+        noteChange(memberID)
+        guard var member = members.takeMember(inSlot: slot) else { return }
         member.points.dropExpired(at: now)
         while let held = member.heldNotifications.first, held.releaseAt <= now {
             out.append(JobEncoder.released(held, memberID: memberID, createdAt: now))
@@ -253,9 +266,9 @@ public struct PartitionStore: Sendable {
         let earliest = fireTimes.min() ?? .max
         member.nextDue = earliest == .max ? nil : earliest
         if let held = member.heldNotifications.first?.releaseAt, member.nextDue.map({ held < $0 }) ?? true { member.nextDue = held }
-        noteChange(memberID)
-        members[memberID] = member
-        if let due = member.nextDue, due != previousDue { queueTimer(due, for: memberID) }
+        let due = member.nextDue
+        members.putBack(member, inSlot: slot)
+        if let due, due != previousDue { timers.push(due, slot: slot) }
     }
 
     /// The next not yet handled occurrence of a time plan (from the engine's `timeSchedules`) for `member`, at or after
