@@ -157,10 +157,16 @@ struct JSONScanner {
     private mutating func string() -> (Range<Int>, Bool)? {
         index += 1
         let start = index
-        // Eight bytes at a time while all of them are plain ASCII, then byte by byte to the closing quote.
+        // Eight bytes at a time while all of them are plain ASCII, straight to the first byte that is not (the
+        // lowest flagged byte of a word is exact), then byte by byte from there: mostly just the closing quote.
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
-            while index + 8 <= bytes.count, Self.isPlain(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+            while index + 8 <= bytes.count {
+                let special = Self.special(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                guard special == 0 else {
+                    index += special.trailingZeroBitCount / 8  // little-endian: the low byte comes first in memory
+                    break
+                }
                 index += 8
             }
         }
@@ -181,9 +187,14 @@ struct JSONScanner {
     }
 
     /// Whether none of eight bytes is a quote, a backslash, a control character or outside ASCII.
-    static func isPlain(_ word: UInt64) -> Bool {
+    static func isPlain(_ word: UInt64) -> Bool { special(word) == 0 }
+
+    /// The high bit of each of eight bytes (in memory order from the low end) that is a quote, a backslash, a control
+    /// character or outside ASCII; exact for the first such byte, maybe not for the ones after it.
+    @inline(__always)
+    static func special(_ word: UInt64) -> UInt64 {
         ByteWord.below(0x20, in: word) | ByteWord.equal(to: UInt8(ascii: "\""), in: word)
-            | ByteWord.equal(to: UInt8(ascii: "\\"), in: word) | ByteWord.nonASCII(in: word) == 0
+            | ByteWord.equal(to: UInt8(ascii: "\\"), in: word) | ByteWord.nonASCII(in: word)
     }
 
     /// The same grammar as `JSONParser`'s numbers.

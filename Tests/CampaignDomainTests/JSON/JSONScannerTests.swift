@@ -53,4 +53,22 @@ import Testing
         }
     }
 
+    /// Strings of every length up to three words, with a non-ASCII character, an escape or a control character at every
+    /// position: the word-at-a-time skip must stop exactly at the first byte it cannot pass.
+    @Test func stringsEndAndDeclineWhereverTheirSpecialBytesFall() {
+        for length in 0...24 {
+            let text = String(repeating: "a", count: length)
+            #expect(scan(#"{"s":"\#(text)","n":1}"#)?.first?.value == text, "length \(length)")
+            for position in 0..<max(1, length) where length > 0 {
+                var accented = Array(text)
+                accented[position] = "é"
+                #expect(scan(#"{"s":"\#(String(accented))"}"#)?.first?.value == String(accented), "é at \(position) of \(length)")
+                for special in [#"\n"#, "\u{01}"] {
+                    var declined = Array(text).map(String.init)
+                    declined[position] = special
+                    #expect(scan(#"{"s":"\#(declined.joined())"}"#) == nil, "\(special.debugDescription) at \(position) of \(length)")
+                }
+            }
+        }
+    }
 }
