@@ -39,17 +39,19 @@ import Testing
         #expect(w.string == #"["plain 生日快乐 🎂","quote\" backslash\\ newline\n tab\t cr\r bell\u0007 del\u007f"]"#)
     }
 
-    /// The eight-at-a-time check agrees with the byte rule for every byte at every position of a 9-byte string (one
-    /// word and a tail byte).
+    /// The eight-at-a-time check agrees with the byte rule for every byte at every position of strings of 1 to 17
+    /// bytes (shorter than a word, whole words, and words with a tail).
     @Test func findsEveryByteThatNeedsEscapingAtEveryPosition() {
-        let plain = Array("abcdefghi".utf8)
-        #expect(!plain.withUnsafeBufferPointer(JSONWriter.needsEscaping))
-        for position in plain.indices {
-            for byte in UInt8.min...UInt8.max {
-                var bytes = plain
-                bytes[position] = byte
-                let expected = byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F
-                #expect(bytes.withUnsafeBufferPointer(JSONWriter.needsEscaping) == expected, "byte \(byte) at \(position)")
+        for length in 1...17 {
+            let plain = Array(String(repeating: "a", count: length).utf8)
+            #expect(!plain.withUnsafeBufferPointer(JSONWriter.needsEscaping))
+            for position in plain.indices {
+                for byte in UInt8.min...UInt8.max {
+                    var bytes = plain
+                    bytes[position] = byte
+                    let expected = byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F
+                    #expect(bytes.withUnsafeBufferPointer(JSONWriter.needsEscaping) == expected, "byte \(byte) at \(position) of \(length)")
+                }
             }
         }
     }
