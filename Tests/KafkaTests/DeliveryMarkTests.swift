@@ -18,10 +18,7 @@ struct DeliveryMarkTests {
         try await blocking {
             let cluster = try makeCluster()
             let topic = uniqueName("mark")
-            try cluster.createTopic(topic, partitions: 2)
-            let producer = try KafkaProducer(properties: clientProperties(cluster), logHandler: quietLog)
-            try producer.send(ProducerRecord(topic: topic, value: [0]))
-            try producer.flush(timeout: .seconds(10))
+            let producer = try primedProducer(cluster, topic: topic, partitions: 2)
 
             try producer.send(ProducerRecord(topic: topic, partition: 0, value: [1]))
             try producer.send(ProducerRecord(topic: topic, partition: 1, value: [2]))
@@ -47,10 +44,7 @@ struct DeliveryMarkTests {
         try await blocking {
             let cluster = try makeCluster()
             let topic = uniqueName("mark-fail")
-            try cluster.createTopic(topic, partitions: 1)
-            let producer = try KafkaProducer(properties: clientProperties(cluster), logHandler: quietLog)
-            try producer.send(ProducerRecord(topic: topic, value: [0]))
-            try producer.flush(timeout: .seconds(10))
+            let producer = try primedProducer(cluster, topic: topic, partitions: 1)
 
             let messageSizeTooLarge: Int32 = 10
             cluster.pushRequestErrors(apiKey: 0, errors: [messageSizeTooLarge])

@@ -8,11 +8,8 @@ struct ErrorTests {
         try await blocking {
             let cluster = try makeCluster()
             let topic = uniqueName("fail")
-            try cluster.createTopic(topic, partitions: 1)
-            let producer = try KafkaProducer(properties: clientProperties(cluster), logHandler: quietLog)
             // Connect and learn the leader first, so the injected error hits our Produce request.
-            try producer.send(ProducerRecord(topic: topic, value: Array("ok".utf8)))
-            try producer.flush(timeout: .seconds(10))
+            let producer = try primedProducer(cluster, topic: topic, first: Array("ok".utf8))
 
             // A message-level, non-retriable error (TOPIC_AUTHORIZATION_FAILED would also fail the
             // following sends: librdkafka marks the whole topic as errored).
@@ -40,10 +37,7 @@ struct ErrorTests {
         try await blocking {
             let cluster = try makeCluster()
             let topic = uniqueName("down")
-            try cluster.createTopic(topic, partitions: 1)
-            let producer = try KafkaProducer(properties: clientProperties(cluster), logHandler: quietLog)
-            try producer.send(ProducerRecord(topic: topic, value: [1]))
-            try producer.flush(timeout: .seconds(10))
+            let producer = try primedProducer(cluster, topic: topic, first: [1])
 
             cluster.setBrokerDown(1)
             try producer.send(ProducerRecord(topic: topic, value: [2]))

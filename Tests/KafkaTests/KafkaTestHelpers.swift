@@ -86,6 +86,16 @@ func uniqueName(_ prefix: String) -> String {
     "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
 }
 
+/// Creates `topic` and a producer that has delivered one record (`first`) to it, so it is connected and knows the
+/// leaders before a test injects errors or takes brokers down.
+func primedProducer(_ cluster: MockKafkaCluster, topic: String, partitions: Int = 1, first: [UInt8] = [0]) throws -> KafkaProducer {
+    try cluster.createTopic(topic, partitions: partitions)
+    let producer = try KafkaProducer(properties: clientProperties(cluster), logHandler: quietLog)
+    try producer.send(ProducerRecord(topic: topic, value: first))
+    try producer.flush(timeout: .seconds(10))
+    return producer
+}
+
 /// Properties every client in the tests uses.
 func clientProperties(_ cluster: MockKafkaCluster) -> [String: String] {
     [

@@ -9,9 +9,18 @@ import Testing
         plans: [PlanFactory.birthday(trigger: #"{"type":"birthday","at":"09:00"}"#)])
     var events = EventFactory()
 
-    mutating func apply(_ store: inout PartitionStore, _ line: String, now: String, into out: inout [OutputRecord]) {
+    mutating func apply(
+        _ store: inout PartitionStore, _ line: String, now: String, engine: Engine? = nil, into out: inout [OutputRecord]
+    ) {
         let event = try! EventDecoder().decode(key: nil, value: Array(line.utf8)).get()
-        store.apply(event, now: Instant.at(now), engine: engine, into: &out)
+        store.apply(event, now: Instant.at(now), engine: engine ?? self.engine, into: &out)
+    }
+
+    /// The birthday plan with a partition coupon budget of `totalCoupons`.
+    static func budgetedEngine(totalCoupons: Int) -> Engine {
+        Engine(
+            programme: Programme(),
+            plans: [PlanFactory.birthday(trigger: #"{"type":"birthday","at":"09:00"}"#, extra: #","limits":{"totalCoupons":\#(totalCoupons)}"#)])
     }
 
     /// m-1 enrolled on 2026-03-01 with a birthday the next day, checkpointed.
@@ -113,16 +122,14 @@ import Testing
     }
 
     @Test mutating func confirmingMakesTheCommitPointWhereARollbackReturns() {
-        let engine = Engine(
-            programme: Programme(),
-            plans: [PlanFactory.birthday(trigger: #"{"type":"birthday","at":"09:00"}"#, extra: #","limits":{"totalCoupons":5}"#)])
+        let engine = Self.budgetedEngine(totalCoupons: 5)
         var store = PartitionStore(partition: 0, partitionCount: 1)
         var out: [OutputRecord] = []
         for line in [
             events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"),
             events.enrolled("m-2", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-03"),
         ] {
-            store.apply(try! EventDecoder().decode(key: nil, value: Array(line.utf8)).get(), now: Instant.at("2026-03-01T00:00:00Z"), engine: engine, into: &out)
+            apply(&store, line, now: "2026-03-01T00:00:00Z", engine: engine, into: &out)
         }
         store.checkpoint()
         store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
@@ -155,14 +162,10 @@ import Testing
     }
 
     @Test mutating func rollbackAlsoReturnsTheCouponBudgetToTheCheckpoint() {
-        let engine = Engine(
-            programme: Programme(),
-            plans: [PlanFactory.birthday(trigger: #"{"type":"birthday","at":"09:00"}"#, extra: #","limits":{"totalCoupons":1}"#)])
+        let engine = Self.budgetedEngine(totalCoupons: 1)
         var store = PartitionStore(partition: 0, partitionCount: 1)
         var out: [OutputRecord] = []
-        let event = try! EventDecoder().decode(
-            key: nil, value: Array(events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02").utf8)).get()
-        store.apply(event, now: Instant.at("2026-03-01T00:00:00Z"), engine: engine, into: &out)
+        apply(&store, events.enrolled("m-1", at: "2026-03-01T08:00:00+08:00", birthday: "1990-03-02"), now: "2026-03-01T00:00:00Z", engine: engine, into: &out)
         store.checkpoint()
         store.fireDue(now: Instant.at("2026-03-02T01:00:00Z"), engine: engine, into: &out)
         #expect(out.filter { $0.role == .couponJobs }.count == 1)
