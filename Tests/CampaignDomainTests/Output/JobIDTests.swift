@@ -21,6 +21,19 @@ import Testing
         }
     }
 
+    /// Every length from 0 to 299 bytes, so each way a message can end against the blocks is covered.
+    @Test func sha256MatchesAReferenceForEveryLengthUpTo299() {
+        // acc = SHA-256(acc + SHA-256(message n)) over messages of bytes (7i + n) mod 256; the final value is from
+        // Python's hashlib over the same loop.
+        var acc: [UInt8] = []
+        for n in 0..<300 {
+            let message = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ n) }
+            acc = SHA256.hash(acc + SHA256.hash(message))
+        }
+        let hex = acc.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        #expect(hex == "9f6e6586d897757e761c715dfc46457eb5432f66465893939347e24ba14f4f02")
+    }
+
     @Test func isDeterministicAndDistinguishesEveryPart() {
         let id = JobID.make(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 0)
         #expect(id == JobID.make(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 0))
