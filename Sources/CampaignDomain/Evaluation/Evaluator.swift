@@ -57,7 +57,9 @@ struct Evaluator {
         record(plan: plan, occurrence: occurrence, key: key, counted: counted, member: &member)
         let trigger = TriggerRef(type: plan.trigger.typeName, occurrence: key, firedAt: firedAt)
         if let reason {
-            emitDecision(plan: plan, member: member, trigger: trigger, reason: reason, jobIDs: [], suppressed: [], into: &out)
+            guard engine.decisionsEnabled else { return }
+            let encoder = JobEncoder(memberID: member.id, plan: plan, trigger: trigger, createdAt: now, traceparent: traceparent)
+            emitDecision(encoder, reason: reason, jobIDs: [], suppressed: [], into: &out)
             return
         }
         var jobIDs: [String] = []
@@ -106,7 +108,7 @@ struct Evaluator {
         }
         let allSuppressed = jobIDs.isEmpty && !suppressed.isEmpty
         emitDecision(
-            plan: plan, member: member, trigger: trigger, reason: allSuppressed ? suppressed[0].reason : nil, jobIDs: jobIDs,
+            encoder, reason: allSuppressed ? suppressed[0].reason : nil, jobIDs: jobIDs,
             suppressed: allSuppressed ? [] : suppressed, into: &out)
     }
 
@@ -170,12 +172,12 @@ struct Evaluator {
         return params
     }
 
+    /// Writes the decision with the encoder that wrote the occurrence's jobs (it shares their key and headers).
     func emitDecision(
-        plan: Plan, member: MemberState, trigger: TriggerRef, reason: SuppressionReason?, jobIDs: [String],
+        _ encoder: JobEncoder, reason: SuppressionReason?, jobIDs: [String],
         suppressed: [(action: Int, reason: SuppressionReason)], into out: inout [OutputRecord]
     ) {
         guard engine.decisionsEnabled else { return }
-        let encoder = JobEncoder(memberID: member.id, plan: plan, trigger: trigger, createdAt: now, traceparent: traceparent)
         out.append(encoder.decision(reason: reason, jobIDs: jobIDs, suppressedActions: suppressed))
     }
 }

@@ -8,6 +8,11 @@ struct JobEncoder {
     let trigger: TriggerRef
     let createdAt: Instant
     let traceparent: String?
+    /// The record key and the `plan-id` and `traceparent` headers, the same for every record of the encoder: built
+    /// once, they share their bytes instead of allocating them per record.
+    private let key: [UInt8]
+    private let planHeader: OutputRecord.Header
+    private let traceHeader: OutputRecord.Header?
 
     init(memberID: String, plan: Plan, trigger: TriggerRef, createdAt: Instant, traceparent: String?) {
         self.init(memberID: memberID, planID: plan.id, planVersion: plan.version, trigger: trigger, createdAt: createdAt, traceparent: traceparent)
@@ -20,6 +25,9 @@ struct JobEncoder {
         self.trigger = trigger
         self.createdAt = createdAt
         self.traceparent = traceparent
+        key = Array(memberID.utf8)
+        planHeader = OutputRecord.Header("plan-id", planID)
+        traceHeader = traceparent.map { OutputRecord.Header("traceparent", $0) }
     }
 
     /// A job that quiet hours held, emitted now with `sendAfter` at the end of the quiet hours.
@@ -135,8 +143,8 @@ struct JobEncoder {
         headers.reserveCapacity(4)
         headers.append(Self.contentType)
         if let jobID { headers.append(OutputRecord.Header("job-id", jobID)) }
-        headers.append(OutputRecord.Header("plan-id", planID))
-        if let traceparent { headers.append(OutputRecord.Header("traceparent", traceparent)) }
-        return OutputRecord(role: role, key: Array(memberID.utf8), value: value, headers: headers, planID: planID, facts: facts)
+        headers.append(planHeader)
+        if let traceHeader { headers.append(traceHeader) }
+        return OutputRecord(role: role, key: key, value: value, headers: headers, planID: planID, facts: facts)
     }
 }
