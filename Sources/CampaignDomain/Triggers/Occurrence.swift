@@ -45,7 +45,39 @@ public struct Occurrence: Sendable, Hashable {
         /// formatted on the stack instead of allocating a string each time.
         public func isSpelled(by text: String) -> Bool {
             var text = text
-            return text.withUTF8 { utf8 in withSpelling { utf8.elementsEqual($0) } }
+            return text.withUTF8 { utf8 in
+                switch self {
+                case .year(let year) where year >= 0:
+                    return Self.isDecimal(UnsafeRawBufferPointer(utf8), of: UInt(year))
+                case .instantDays(let instant, let days) where days >= 0:
+                    // "/<days>d" first: a member's entries for one plan often differ only there, and it needs no
+                    // formatted instant.
+                    return withDecimalDigits(of: UInt(days)) { digits in
+                        let suffix = digits.count + 2
+                        guard utf8.count > suffix, utf8[utf8.count - 1] == UInt8(ascii: "d"),
+                            utf8[utf8.count - suffix] == UInt8(ascii: "/"),
+                            UnsafeBufferPointer(rebasing: utf8[(utf8.count - suffix + 1)..<(utf8.count - 1)]).elementsEqual(digits)
+                        else { return false }
+                        let time = UnsafeBufferPointer(rebasing: utf8[..<(utf8.count - suffix)])
+                        return instant.withRFC3339 { time.elementsEqual($0) }
+                    }
+                default:
+                    return withSpelling { utf8.elementsEqual($0) }
+                }
+            }
+        }
+
+        /// Whether `text` is `value` as `String(value)` writes it: digits only, no leading zero.
+        private static func isDecimal(_ text: UnsafeRawBufferPointer, of value: UInt) -> Bool {
+            // 19 digits always fit a UInt; longer text cannot be a year.
+            guard !text.isEmpty, text.count <= 19, text.count == 1 || text[0] != UInt8(ascii: "0") else { return false }
+            var parsed: UInt = 0
+            for byte in text {
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10 else { return false }
+                parsed = parsed &* 10 &+ UInt(digit)
+            }
+            return parsed == value
         }
 
         /// Calls `body` with the bytes of `description`.
