@@ -220,9 +220,9 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendQuoted(_ string: String) {
-        // Most strings (ids, templates, names) need no escaping: copy them in one go.
-        var text = string
-        let copied = text.withUTF8 { utf8 -> Bool in
+        // Most strings (ids, templates, names) need no escaping: copy them in one go. The bytes are read in place
+        // (`withUTF8` on a copy of the string cost a retain and a release per string).
+        let copied = string.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
             if Self.needsEscaping(utf8) { return false }
             write(utf8.count + 2) { out in
                 out[0] = UInt8(ascii: "\"")
@@ -231,7 +231,7 @@ public struct JSONWriter: Sendable {
             }
             return true
         }
-        if copied { return }
+        if copied == true { return }
         put(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

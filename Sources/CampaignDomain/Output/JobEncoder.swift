@@ -138,7 +138,7 @@ struct JobEncoder {
             actionReasons: actionReasons)
     }
 
-    private func record(_ role: OutputRole, _ value: [UInt8], jobID: String?, facts: OutputRecord.Facts) -> OutputRecord {
+    private func record(_ role: OutputRole, _ value: consuming [UInt8], jobID: String?, facts: consuming OutputRecord.Facts) -> OutputRecord {
         var headers: [OutputRecord.Header] = []
         headers.reserveCapacity(4)
         headers.append(Self.contentType)
