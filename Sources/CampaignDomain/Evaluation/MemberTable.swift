@@ -40,12 +40,12 @@ public struct MemberTable: Sendable, Equatable {
     /// The member in slot `slot`; nil when the slot is free.
     func member(inSlot slot: UInt32) -> MemberState? { Int(slot) < slots.count ? slots[Int(slot)] : nil }
 
-    /// The occupied slots with their members' ids, sorted by id.
-    func slotsSortedByID() -> [(id: String, slot: UInt32)] {
+    /// The occupied slots with their members' ids, sorted by id; only those whose member `isIncluded` when given.
+    func slotsSortedByID(where isIncluded: ((MemberState) -> Bool)? = nil) -> [(id: String, slot: UInt32)] {
         var pairs: [(id: String, slot: UInt32)] = []
         pairs.reserveCapacity(count)
         for (slot, member) in slots.enumerated() {
-            if let member { pairs.append((member.id, UInt32(slot))) }
+            if let member, isIncluded?(member) ?? true { pairs.append((member.id, UInt32(slot))) }
         }
         return pairs.sorted { $0.id < $1.id }
     }

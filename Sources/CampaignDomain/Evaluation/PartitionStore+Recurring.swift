@@ -28,16 +28,24 @@ extension PartitionStore {
             let occurrence = Occurrence(key: date.description, fireAt: cursor.fireAt, details: .recurring(date))
             // One evaluator for the sweep: making one per member copied the engine for each.
             let evaluator = Evaluator(engine: engine, now: now, zone: zone, traceparent: nil)
-            for memberID in memberIDs(inZone: key.zoneKey) {
-                guard var member = members[memberID], member.horizon <= cursor.fireAt,
-                    member.recurringLast[plan.id].map({ $0 < date }) ?? true
-                else { continue }
-                evaluator.evaluate(plan: plan, occurrence: occurrence, member: &member, budget: &budget, into: &out)
-                if member.heldNotifications.first.map({ held in member.nextDue.map { held.releaseAt < $0 } ?? true }) ?? false {
-                    schedule(&member, engine: engine)
+            for (memberID, slot) in members(inZone: key.zoneKey) {
+                let eligible = members.member(inSlot: slot).map {
+                    $0.horizon <= cursor.fireAt && ($0.recurringLast[plan.id].map { $0 < date } ?? true)
                 }
+                guard eligible == true else { continue }
+                // Journalled, then taken out of its slot while it changes (as `processMember(inSlot:)` does): changed
+                // through a copy read by id, the member's box was copied on every sweep.
                 noteChange(memberID)
-                members[memberID] = member
+                guard var member = members.takeMember(inSlot: slot) else { continue }
+                evaluator.evaluate(plan: plan, occurrence: occurrence, member: &member, budget: &budget, into: &out)
+                var queued: Instant?
+                if member.heldNotifications.first.map({ held in member.nextDue.map { held.releaseAt < $0 } ?? true }) ?? false {
+                    let previous = member.nextDue
+                    member.nextDue = Self.nextDue(of: member, engine: engine)
+                    if let due = member.nextDue, due != previous { queued = due }
+                }
+                members.putBack(member, inSlot: slot)
+                if let queued { timers.push(queued, slot: slot) }
             }
             recurringCursors[key]?.fireAt = Self.nextFire(of: cursor.trigger, in: zone, after: cursor.fireAt)
         }
@@ -82,14 +90,14 @@ extension PartitionStore {
     }
 
     /// The ids of the members in a zone, sorted (a sweep's order).
-    func memberIDs(inZone zoneKey: String) -> [String] {
-        var ids: [String] = []
-        ids.reserveCapacity(zoneCounts[zoneKey] ?? 0)
+    func memberIDs(inZone zoneKey: String) -> [String] { members(inZone: zoneKey).map(\.id) }
+
+    /// The members in a zone with their slots, sorted by id (a sweep's order).
+    func members(inZone zoneKey: String) -> [(id: String, slot: UInt32)] {
         // Zones are interned without a cap, so comparing boxes is comparing zone ids, without copying strings.
         let zone = zoneKey.isEmpty ? nil : Zone(identifier: zoneKey).map(SharedValues.zone)
         guard zoneKey.isEmpty || zone != nil else { return [] }
-        for member in members.values where member.storage.sharedTimeZone === zone { ids.append(member.id) }
-        return ids.sorted()
+        return members.slotsSortedByID { $0.storage.sharedTimeZone === zone }
     }
 
     func zone(for key: String, engine: Engine) -> Zone {

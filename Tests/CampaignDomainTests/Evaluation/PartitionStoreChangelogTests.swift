@@ -95,6 +95,43 @@ import Testing
         #expect(out.filter { $0.role == .couponJobs }.count == 1)
     }
 
+    /// A recurring sweep changes each member in place: the changes are pending, a rollback undoes them (the
+    /// statements are evaluated again when redone), and a notification held for quiet hours is released by the
+    /// member's timer.
+    @Test mutating func aRecurringSweepsChangesArePendingRolledBackAndItsHeldJobsReleased() {
+        let statement = PlanFactory.plan(
+            #"{"id":"statement","trigger":{"type":"recurring","every":"month","on":1,"at":"22:00"},"#
+                + #""schedule":{"quietHours":{"from":"21:00","to":"09:00"}},"#
+                + #""actions":[{"type":"notify","channels":["sms"],"template":"t"}]}"#)
+        let engine = Engine(programme: Programme(), plans: [statement])
+        var store = PartitionStore()
+        var out: [OutputRecord] = []
+        for id in ["m-1", "m-2"] {
+            apply(&store, events.enrolled(id, at: "2026-03-20T08:00:00+08:00"), now: "2026-03-20T00:00:00Z", engine: engine, into: &out)
+        }
+        store.checkpoint()
+        let before = [store.member("m-1"), store.member("m-2")]
+        out.removeAll()
+        // 22:00 in Shanghai on April 1: inside quiet hours, so each notification is held.
+        store.fireDue(now: Instant.at("2026-04-01T14:00:00Z"), engine: engine, into: &out)
+        #expect(out.map(\.role) == [.decisions, .decisions])
+        #expect(store.pendingChanges().map(\.memberID) == ["m-1", "m-2"])
+        #expect(store.member("m-1")?.heldNotifications.count == 1)
+
+        store.rollback()
+        #expect([store.member("m-1"), store.member("m-2")] == before)
+        out.removeAll()
+        store.fireDue(now: Instant.at("2026-04-01T14:00:00Z"), engine: engine, into: &out)
+        #expect(out.map(\.role) == [.decisions, .decisions], "the sweep runs again when redone")
+
+        // 09:00 the next morning, the end of quiet hours: each member's timer releases its job.
+        out.removeAll()
+        store.fireDue(now: Instant.at("2026-04-02T01:00:00Z"), engine: engine, into: &out)
+        #expect(out.map(\.role) == [.notificationJobs, .notificationJobs])
+        #expect(out.compactMap { $0.header("plan-id") } == ["statement", "statement"])
+        #expect(store.member("m-2")?.heldNotifications.isEmpty == true)
+    }
+
     /// at_least_once marks a commit point and goes on while its records are delivered: the next changelog write
     /// starts there, a rollback still goes back to the checkpoint before it.
     @Test mutating func aCommitPointStartsTheNextChangelogWriteButNotTheRollback() {
