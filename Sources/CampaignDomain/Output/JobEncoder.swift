@@ -139,12 +139,15 @@ struct JobEncoder {
     }
 
     private func record(_ role: OutputRole, _ value: consuming [UInt8], jobID: String?, facts: consuming OutputRecord.Facts) -> OutputRecord {
-        var headers: [OutputRecord.Header] = []
-        headers.reserveCapacity(4)
-        headers.append(Self.contentType)
-        if let jobID { headers.append(OutputRecord.Header("job-id", jobID)) }
-        headers.append(planHeader)
-        if let traceHeader { headers.append(traceHeader) }
-        return OutputRecord(role: role, key: key, value: value, headers: headers, planID: planID, facts: facts)
+        // Array literals: each allocates its array once and fills it in place.
+        let headers: [OutputRecord.Header] =
+            switch (jobID, traceHeader) {
+            case (let jobID?, let traceHeader?): [Self.contentType, OutputRecord.Header("job-id", jobID), planHeader, traceHeader]
+            case (let jobID?, nil): [Self.contentType, OutputRecord.Header("job-id", jobID), planHeader]
+            case (nil, let traceHeader?): [Self.contentType, planHeader, traceHeader]
+            case (nil, nil): [Self.contentType, planHeader]
+            }
+        let record = OutputRecord(role: role, key: key, value: value, headers: headers, planID: planID, facts: facts)
+        return consume record
     }
 }
