@@ -278,7 +278,7 @@ public struct PartitionStore: Sendable {
         let planID = schedule.planID
         return schedule.trigger.nextOccurrence(
             for: member, zone: zone, notBefore: member.horizon,
-            isHandled: { member.occurrences.contains(planID: planID, name: $0) })
+            isHandled: { member.hasHandled(planID: planID, name: $0) })
     }
 
     /// Sets the member's next due time and queues it when it changed.

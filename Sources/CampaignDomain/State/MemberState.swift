@@ -124,6 +124,16 @@ public struct MemberState: Sendable, Hashable {
         _modify { yield &uniqueStorage().recentEvents }
     }
 
+    /// Whether the occurrence `name` of `planID` was evaluated already; reads the log where it is stored.
+    ///
+    /// Asked for every candidate occurrence of every time plan. Through `occurrences`, each call copied the whole log
+    /// out of the shared storage box first (the compiler cannot rule out a write to a class's property during the call):
+    /// a retain and a release per entry, through generic value witnesses.
+    public func hasHandled(planID: String, name: Occurrence.Name) -> Bool {
+        // Only read through the pointer; the inout access neither copies the box nor makes it unique.
+        withUnsafePointer(to: &storage.occurrences) { $0.pointee.contains(planID: planID, name: name) }
+    }
+
     /// Occurrences already evaluated (fired or suppressed), so none is evaluated twice.
     public var occurrences: OccurrenceLog {
         get { storage.occurrences }
