@@ -62,8 +62,29 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         }
     }
 
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    /// Days since 1970-01-01.
     public var daysSinceEpoch: Int64 {
+        // Neri and Schneider's unsigned form ("Euclidean affine functions and their application to calendar
+        // algorithms", 2022): years shifted by 82 × 400 so everything is non-negative, no signed division. Every
+        // job and occurrence converts dates; the general form below took four times the instructions.
+        guard (-32_000...1_000_000).contains(year), (1...12).contains(month), (1...31).contains(day) else {
+            return generalDaysSinceEpoch
+        }
+        let januaryOrFebruary: UInt32 = month <= 2 ? 1 : 0
+        let y = UInt32(truncatingIfNeeded: year &+ 32_800) &- januaryOrFebruary
+        let m = UInt32(truncatingIfNeeded: month) &+ 12 &* januaryOrFebruary
+        let century = y / 100
+        let dayOfEra = 1461 &* y / 4 &- century &+ century / 4
+        let dayOfYear = (979 &* m &- 2919) / 32 &+ UInt32(truncatingIfNeeded: day) &- 1
+        return Int64(dayOfEra &+ dayOfYear) - Self.shiftedEpoch
+    }
+
+    /// 1970-01-01 in the shifted count of `daysSinceEpoch` and `init(daysSinceEpoch:)`: 719,468 days from
+    /// 0000-03-01 plus 82 eras of 146,097 days.
+    private static let shiftedEpoch: Int64 = 12_699_422
+
+    /// `daysSinceEpoch` for any year, month and day (days_from_civil).
+    var generalDaysSinceEpoch: Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -73,8 +94,32 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return era * 146_097 + doe - 719_468
     }
 
-    /// The date `daysSinceEpoch` days after 1970-01-01 (civil_from_days).
+    /// The date `daysSinceEpoch` days after 1970-01-01.
     public init(daysSinceEpoch: Int64) {
+        // Neri and Schneider's unsigned form (see `daysSinceEpoch`), within about ±32,000 years of now.
+        guard (-Self.shiftedEpoch...1_000_000_000).contains(daysSinceEpoch) else {
+            self.init(generalDaysSinceEpoch: daysSinceEpoch)
+            return
+        }
+        let n = UInt32(truncatingIfNeeded: daysSinceEpoch + Self.shiftedEpoch)
+        let n1 = 4 &* n &+ 3
+        let century = n1 / 146_097
+        let dayOfCentury = n1 % 146_097 / 4
+        let p2 = UInt64(2_939_745) &* UInt64(4 &* dayOfCentury &+ 3)
+        let yearOfCentury = UInt32(truncatingIfNeeded: p2 >> 32)
+        let dayOfYear = UInt32(truncatingIfNeeded: p2) / 2_939_745 / 4
+        let n3 = 2141 &* dayOfYear &+ 197_913
+        let marchBased = n3 >> 16
+        let day = (n3 & 0xFFFF) / 2141
+        // Years start on March 1 in this count: January and February belong to the next calendar year.
+        let januaryOrFebruary: UInt32 = dayOfYear >= 306 ? 1 : 0
+        self.init(
+            year: Int(100 &* century &+ yearOfCentury &+ januaryOrFebruary) - 32_800,
+            month: Int(marchBased &- 12 &* januaryOrFebruary), day: Int(day &+ 1))
+    }
+
+    /// `init(daysSinceEpoch:)` for any day count (civil_from_days).
+    init(generalDaysSinceEpoch daysSinceEpoch: Int64) {
         let z = daysSinceEpoch + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -1,4 +1,4 @@
-import CampaignDomain
+@testable import CampaignDomain
 import Testing
 
 @Suite struct LocalDateTests {
@@ -9,6 +9,28 @@ import Testing
         #expect(LocalDate(year: 2026, month: 11, day: 25).isoWeekday == 3)  // a Wednesday
         #expect(LocalDate(year: 2024, month: 1, day: 31).adding(months: 1) == LocalDate(year: 2024, month: 2, day: 29))
         #expect(LocalDate(year: 2026, month: 12, day: 31).adding(days: 1) == LocalDate(year: 2027, month: 1, day: 1))
+    }
+
+    /// The unsigned conversions agree with the general ones wherever they are used, and hand over to them at their
+    /// bounds.
+    @Test func fastConversionsAgreeWithTheGeneralOnes() {
+        // Every day of years 1900 to 2200, then samples out to the fast paths' bounds and past them.
+        var samples = Array(stride(from: Int64(-25_567), through: 84_000, by: 1))
+        samples += stride(from: Int64(-13_000_000), through: 1_000_000_100, by: 9_973)
+        samples += [-12_699_423, -12_699_422, -12_699_421, 999_999_999, 1_000_000_000, 1_000_000_001, .min / 2, .max / 2]
+        for days in samples {
+            let general = LocalDate(generalDaysSinceEpoch: days)
+            #expect(LocalDate(daysSinceEpoch: days) == general, "\(days)")
+            #expect(general.daysSinceEpoch == general.generalDaysSinceEpoch, "\(general)")
+        }
+        // Years at the bounds of the fast path, with months and days that are not real dates (Feb 31) as the
+        // general form counts them.
+        for year in [-32_001, -32_000, -31_999, -1, 0, 1, 999_999, 1_000_000, 1_000_001] {
+            for (month, day) in [(1, 1), (2, 29), (2, 31), (3, 1), (12, 31), (0, 1), (13, 1), (1, 0), (1, 32)] {
+                let date = LocalDate(year: year, month: month, day: day)
+                #expect(date.daysSinceEpoch == date.generalDaysSinceEpoch, "\(year)-\(month)-\(day)")
+            }
+        }
     }
 
     /// Day by day through leap years, century years and 2000, against a calendar counted by hand.
