@@ -243,17 +243,32 @@ public struct PartitionStore: Sendable {
             member.heldNotifications.removeFirst()
         }
         let zone = member.zone(programme: engine.programme)
-        // The next occurrence of each time plan, computed once; only the plan that fired is looked at again.
-        var candidates = engine.timeSchedules.indices.map { Self.next(for: engine.timeSchedules[$0], member: member, zone: zone) }
-        // Their fire times beside them: finding the earliest compared copies of whole occurrences.
-        var fireTimes = candidates.map { $0?.fireAt ?? .max }
-        while let index = fireTimes.indices.min(by: { fireTimes[$0] < fireTimes[$1] }), fireTimes[index] <= now,
-            let occurrence = candidates[index]
-        {
-            Evaluator(engine: engine, now: now, zone: zone, traceparent: traceparent)
-                .evaluate(plan: engine.timePlans[index], occurrence: occurrence, member: &member, budget: &budget, into: &out)
-            candidates[index] = Self.next(for: engine.timeSchedules[index], member: member, zone: zone)
-            fireTimes[index] = candidates[index]?.fireAt ?? .max
+        let count = engine.timeSchedules.count
+        // The next occurrence of each time plan, computed once; only the plan that fired is looked at again. Kept on
+        // the stack: arrays of them cost an allocation each and a destroy through the runtime's generic witnesses.
+        let earliest = withUnsafeTemporaryAllocation(of: Occurrence?.self, capacity: count) { candidates in
+            // Their fire times beside them: finding the earliest compared copies of whole occurrences.
+            withUnsafeTemporaryAllocation(of: Instant.self, capacity: count) { fireTimes in
+                for index in 0..<count {
+                    let candidate = Self.next(for: engine.timeSchedules[index], member: member, zone: zone)
+                    fireTimes.initializeElement(at: index, to: candidate?.fireAt ?? .max)
+                    candidates.initializeElement(at: index, to: candidate)
+                }
+                defer { candidates.deinitialize() }
+                /// The first plan with the earliest fire time, and that time (`.max` and nil when none has one).
+                func first() -> (index: Int?, fireAt: Instant) {
+                    var best: (index: Int?, fireAt: Instant) = (nil, .max)
+                    for index in 0..<count where fireTimes[index] < best.fireAt { best = (index, fireTimes[index]) }
+                    return best
+                }
+                while case (let index?, let fireAt) = first(), fireAt <= now, let occurrence = candidates[index] {
+                    Evaluator(engine: engine, now: now, zone: zone, traceparent: traceparent)
+                        .evaluate(plan: engine.timePlans[index], occurrence: occurrence, member: &member, budget: &budget, into: &out)
+                    candidates[index] = Self.next(for: engine.timeSchedules[index], member: member, zone: zone)
+                    fireTimes[index] = candidates[index]?.fireAt ?? .max
+                }
+                return first().fireAt
+            }
         }
         // A held job whose quiet hours already ended (fired late) goes out now.
         while let held = member.heldNotifications.first, held.releaseAt <= now {
@@ -263,7 +278,6 @@ public struct PartitionStore: Sendable {
         tidy(&member, now: now, engine: engine)
         // Every candidate left fires after now, so moving the horizon up to now leaves them all valid.
         let previousDue = member.nextDue
-        let earliest = fireTimes.min() ?? .max
         member.nextDue = earliest == .max ? nil : earliest
         if let held = member.heldNotifications.first?.releaseAt, member.nextDue.map({ held < $0 }) ?? true { member.nextDue = held }
         let due = member.nextDue
