@@ -105,7 +105,10 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes an instant as an RFC 3339 UTC string.
-    public mutating func instant(_ value: Instant) {
+    public mutating func instant(_ value: Instant) { instant(FormattedInstant(value)) }
+
+    /// Writes an instant formatted before, as an RFC 3339 UTC string.
+    mutating func instant(_ value: FormattedInstant) {
         separate()
         value.withRFC3339 { text in
             write(text.count + 2) { out in
@@ -125,6 +128,7 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ name: StaticString, _ value: Int) { field(name); int(value) }
     public mutating func field(_ name: StaticString, _ value: String?) { field(name); string(orNull: value) }
     public mutating func field(_ name: StaticString, _ value: Instant) { field(name); instant(value) }
+    mutating func field(_ name: StaticString, _ value: FormattedInstant) { field(name); instant(value) }
 
     public mutating func member(_ name: String, _ value: String) { key(name); string(value) }
     public mutating func member(_ name: String, _ value: Int) { key(name); int(value) }

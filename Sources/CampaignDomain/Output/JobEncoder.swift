@@ -13,6 +13,9 @@ struct JobEncoder {
     private let key: [UInt8]
     private let planHeader: OutputRecord.Header
     private let traceHeader: OutputRecord.Header?
+    /// The fire and creation times, formatted once for all the records of the encoder.
+    private let firedAtText: FormattedInstant
+    private let createdAtText: FormattedInstant
 
     init(memberID: String, plan: Plan, trigger: TriggerRef, createdAt: Instant, traceparent: String?) {
         self.init(memberID: memberID, planID: plan.id, planVersion: plan.version, trigger: trigger, createdAt: createdAt, traceparent: traceparent)
@@ -28,6 +31,8 @@ struct JobEncoder {
         key = Array(memberID.utf8)
         planHeader = OutputRecord.Header("plan-id", planID)
         traceHeader = traceparent.map { OutputRecord.Header("traceparent", $0) }
+        firedAtText = FormattedInstant(trigger.firedAt)
+        createdAtText = firedAtText.reused(for: createdAt)
     }
 
     /// A job that quiet hours held, emitted now with `sendAfter` at the end of the quiet hours.
@@ -50,12 +55,12 @@ struct JobEncoder {
         w.field("coupon")
         w.beginObject()
         w.field("template", coupon.template)
-        w.field("validFrom", validFrom)
-        w.field("validUntil", validUntil)
+        w.field("validFrom", firedAtText.reused(for: validFrom))
+        w.field("validUntil", firedAtText.reused(for: validUntil))
         w.field("params")
         w.value(.object(coupon.params))
         w.endObject()
-        w.field("createdAt", createdAt)
+        w.field("createdAt", createdAtText)
         w.endObject()
         return record(.couponJobs, w.finish(), jobID: jobID, facts: facts())
     }
@@ -77,8 +82,8 @@ struct JobEncoder {
         w.field("params")
         w.value(.object(params))
         w.endObject()
-        w.field("sendAfter", sendAfter)
-        w.field("createdAt", createdAt)
+        w.field("sendAfter", firedAtText.reused(for: sendAfter))
+        w.field("createdAt", createdAtText)
         w.endObject()
         return record(.notificationJobs, w.finish(), jobID: jobID, facts: facts(channel: channel.rawValue))
     }
@@ -108,7 +113,7 @@ struct JobEncoder {
             }
             w.endArray()
         }
-        w.field("createdAt", createdAt)
+        w.field("createdAt", createdAtText)
         w.endObject()
         return record(
             .decisions, w.finish(), jobID: nil,
@@ -125,7 +130,7 @@ struct JobEncoder {
         w.beginObject()
         w.field("type", trigger.type)
         w.field("occurrence", trigger.occurrence)
-        w.field("firedAt", trigger.firedAt)
+        w.field("firedAt", firedAtText)
         w.endObject()
     }
 
