@@ -1,10 +1,13 @@
 /// Writes compact JSON with members in the order they are written, so output is byte-for-byte deterministic.
 ///
-/// Hot: every job and decision is written with it. It writes into room it keeps ahead (growing by doubling), through
-/// one pointer per write, and keeps its nesting in a bit stack: an array append per byte cost several times more.
-public struct JSONWriter: Sendable {
-    /// The JSON is `storage[..<count]`; the rest is room for what comes next.
-    private var storage: [UInt8]
+/// Hot: every job and decision is written with it. It writes into a buffer it owns (growing by doubling), through
+/// its pointer, and keeps its nesting in a bit stack. Noncopyable, so the buffer has one owner and no write needs the
+/// uniqueness check an array makes on every mutable access (about twenty-five per record); `finish()` copies the
+/// JSON out into an array of its exact size.
+public struct JSONWriter: ~Copyable {
+    /// The JSON is `base[..<count]`; the rest, up to `capacity`, is room for what comes next.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private var count = 0
     /// Whether the innermost open container already holds a value (the next one needs a comma).
     private var hasValue = false
@@ -15,20 +18,18 @@ public struct JSONWriter: Sendable {
     private var depth = 0
 
     public init(reservingCapacity capacity: Int = 256) {
-        storage = [UInt8](repeating: 0, count: max(capacity, 16))
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
 
-    /// The JSON written so far.
-    public var bytes: [UInt8] { Array(storage[..<count]) }
+    deinit { base.deallocate() }
 
-    /// The JSON written, handed over without a copy; the writer starts again empty.
-    ///
-    /// The buffer is taken out of the writer before it is trimmed: trimmed in place (as a `consuming` method did) it
-    /// was still shared with the writer's copy of itself, so trimming copied it, once a record.
+    /// The JSON written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// The JSON written; the writer starts again empty, keeping its buffer for the next value.
     public mutating func finish() -> [UInt8] {
-        var written: [UInt8] = []
-        swap(&written, &storage)
-        written.removeLast(written.count - count)
+        let written = bytes
         count = 0
         hasValue = false
         enclosing = 0
@@ -37,7 +38,7 @@ public struct JSONWriter: Sendable {
         return written
     }
 
-    public var string: String { storage.withUnsafeBufferPointer { String(decoding: $0[..<count], as: UTF8.self) } }
+    public var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 
     public mutating func beginObject() { separate(); put(UInt8(ascii: "{")); open() }
     public mutating func endObject() { put(UInt8(ascii: "}")); close() }
@@ -147,15 +148,18 @@ public struct JSONWriter: Sendable {
     /// Makes room for `length` bytes and lets `body` write them.
     @inline(__always)
     private mutating func write(_ length: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
-        if count + length > storage.count { grow(toHold: count + length) }
-        let at = count
-        storage.withUnsafeMutableBufferPointer { body($0.baseAddress! + at) }
+        if count + length > capacity { grow(toHold: count + length) }
+        body(base + count)
         count += length
     }
 
     @inline(never)
     private mutating func grow(toHold needed: Int) {
-        storage.append(contentsOf: repeatElement(0, count: max(needed, storage.count * 2) - storage.count))
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: max(needed, capacity * 2))
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = max(needed, capacity * 2)
     }
 
     @inline(__always)
