@@ -54,6 +54,13 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
         if rules.isStable(from: l - 86_400 - 14 * 3600, through: l + 86_400 + 14 * 3600) {
             return Instant(epochSeconds: l - rules.stableOffset)
         }
+        // Next fastest: one lookup says the offset holds across the window (a zone with daylight saving time, away
+        // from its changes), so the local time has exactly one instant, at that offset.
+        if let (offset, nextChange) = rules.offsetAndNextChange(at: l - 86_400 - 14 * 3600),
+            nextChange > l + 86_400 + 14 * 3600
+        {
+            return Instant(epochSeconds: l - offset)
+        }
         // Fast path: the same offset on both sides of a two-day window means no transition nearby.
         // Offsets a day either side bracket at most one transition (zones never change twice within two days).
         let before = offsetSeconds(at: Instant(epochSeconds: l - 86_400 - 14 * 3600))

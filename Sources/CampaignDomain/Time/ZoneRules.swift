@@ -60,6 +60,18 @@ final class ZoneRules: Sendable {
         from >= stableFrom && through < upperBound
     }
 
+    /// The offset in force at `epochSeconds` and the instant it next changes (`upperBound` when it does not change
+    /// within the table); nil outside the table.
+    func offsetAndNextChange(at epochSeconds: Int64) -> (offset: Int64, nextChange: Int64)? {
+        guard epochSeconds >= lowerBound, epochSeconds < upperBound else { return nil }
+        if epochSeconds >= stableFrom { return (stableOffset, upperBound) }
+        var index = Int(firstAfter[Int((epochSeconds - lowerBound) / Self.bucketSeconds)])
+        return transitions.withUnsafeBufferPointer { transitions in
+            while index < transitions.count, transitions[index] <= epochSeconds { index += 1 }
+            return (Int64(offsets[index]), index < transitions.count ? transitions[index] : upperBound)
+        }
+    }
+
     /// The offset in seconds in force at `epochSeconds`.
     func offset(at epochSeconds: Int64) -> Int64 {
         guard epochSeconds >= lowerBound, epochSeconds < upperBound else {

@@ -99,4 +99,31 @@ import Testing
         // Shanghai has had a few transitions (none since 1991); the DST zones have hundreds.
         #expect(checked >= (identifier == "Asia/Shanghai" ? 5 : 100))
     }
+
+    /// Local times resolve to instants as the rules say, around every transition from 1970 to 2100 and far from them:
+    /// the earliest instant that reads as the local time, or in a gap the local time at the offset before the gap.
+    @Test(arguments: ["America/New_York", "Australia/Lord_Howe", "Europe/London", "America/Sao_Paulo", "Asia/Shanghai"])
+    func localTimesResolveAsTheRulesSay(_ identifier: String) throws {
+        let zone = try #require(Zone(identifier: identifier))
+        let system = try #require(TimeZone(identifier: identifier))
+        /// The reference: the offsets in force a day and a half either side (zones never change twice within two
+        /// days), tried one by one.
+        func expected(_ local: Int64) -> Int64 {
+            let offsets = [local - 129_600, local + 129_600].map { zone.offsetSeconds(at: Instant(epochSeconds: $0)) }
+            let valid = offsets.map { local - $0 }.filter { zone.offsetSeconds(at: Instant(epochSeconds: $0)) == local - $0 }
+            return valid.min() ?? local - zone.offsetSeconds(at: Instant(epochSeconds: local - 86_400 - 14 * 3600))
+        }
+        var windows: [Int64] = [86_400 * 200, 86_400 * 20_000]  // mid-1970 and 2024, whatever the zone does then
+        var cursor = Date(timeIntervalSince1970: 0)
+        while let next = system.nextDaylightSavingTimeTransition(after: cursor), next.timeIntervalSince1970 < 4_102_444_800 {
+            windows.append(Int64(next.timeIntervalSince1970.rounded(.down)))
+            cursor = next
+        }
+        for center in windows {
+            for local in stride(from: center - 14 * 3600, through: center + 14 * 3600, by: 900) {
+                let resolved = zone.instant(of: LocalDateTime(localEpochSeconds: local))
+                #expect(resolved.epochSeconds == expected(local), "\(identifier) local \(local)")
+            }
+        }
+    }
 }
