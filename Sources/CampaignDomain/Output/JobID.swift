@@ -2,6 +2,8 @@
 ///
 /// Formatted as an RFC 9562 version 8 UUID built from SHA-256, so consumers can store it in a UUID column.
 public enum JobID {
+    private static let hexDigits: StaticString = "0123456789abcdef"
+
     /// Copies `bytes` into `input` at `at`, then a zero byte when `separator`; returns where the next part starts.
     private static func put(_ bytes: UnsafeRawBufferPointer, into input: UnsafeMutableRawBufferPointer, at: Int, separator: Bool) -> Int {
         if let base = bytes.baseAddress, !bytes.isEmpty { (input.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count) }
@@ -34,18 +36,25 @@ public enum JobID {
             digest[6] = (digest[6] & 0x0F) | 0x80  // version 8
             digest[8] = (digest[8] & 0x3F) | 0x80  // RFC 9562 variant
             return String(unsafeUninitializedCapacity: 36) { text in
-                var out = 0
-                // A lowercase hex digit, computed: a table in a static array is a lazy global, checked on every read.
-                func hex(_ nibble: UInt8) -> UInt8 {
-                    nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+                // Lowercase hex digits from a string literal's bytes: a constant address, where a static array is a
+                // lazy global checked on every read.
+                let digits = Self.hexDigits.utf8Start
+                let out = text.baseAddress!
+                /// Writes bytes `from..<to` of the digest as hex at `at`.
+                func hex(_ from: Int, _ to: Int, at: Int) {
+                    for index in from..<to {
+                        out[at + 2 * (index - from)] = digits[Int(digest[index] >> 4)]
+                        out[at + 2 * (index - from) + 1] = digits[Int(digest[index] & 0xF)]
+                    }
                 }
-                for index in 0..<16 {
-                    if index == 4 || index == 6 || index == 8 || index == 10 { text[out] = UInt8(ascii: "-"); out += 1 }
-                    text[out] = hex(digest[index] >> 4)
-                    text[out + 1] = hex(digest[index] & 0xF)
-                    out += 2
-                }
-                return out
+                // 8-4-4-4-12 digits.
+                hex(0, 4, at: 0)
+                hex(4, 6, at: 9)
+                hex(6, 8, at: 14)
+                hex(8, 10, at: 19)
+                hex(10, 16, at: 24)
+                for dash in [8, 13, 18, 23] { out[dash] = UInt8(ascii: "-") }
+                return 36
             }
         }
     }
