@@ -295,13 +295,6 @@ public struct PartitionStore: Sendable {
             isHandled: { member.hasHandled(planID: planID, name: $0) })
     }
 
-    /// Sets the member's next due time and queues it when it changed.
-    mutating func schedule(_ member: inout MemberState, engine: Engine) {
-        let previous = member.nextDue
-        member.nextDue = Self.nextDue(of: member, engine: engine)
-        if let due = member.nextDue, due != previous { queueTimer(due, for: member.id) }
-    }
-
     /// Queues a timer entry for the member `id`, which must be in `members`.
     mutating func queueTimer(_ due: Instant, for id: String) {
         guard let slot = members.slot(of: id) else {

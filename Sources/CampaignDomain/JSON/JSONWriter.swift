@@ -156,7 +156,7 @@ public struct JSONWriter: ~Copyable {
     @inline(never)
     private mutating func grow(toHold needed: Int) {
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: max(needed, capacity * 2))
-        grown.update(from: base, count: count)
+        grown.initialize(from: base, count: count)
         base.deallocate()
         base = grown
         capacity = max(needed, capacity * 2)

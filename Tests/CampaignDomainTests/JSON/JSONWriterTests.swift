@@ -77,6 +77,13 @@ import Testing
             #expect(w.string == expected)
             #expect(w.bytes == Array(expected.utf8))
             #expect(w.finish() == Array(expected.utf8))
+            // Finished, it starts again empty at the top level, in the buffer it grew.
+            #expect(w.bytes.isEmpty)
+            w.beginArray()
+            w.int(1)
+            w.endArray()
+            w.string("x")
+            #expect(w.finish() == Array(#"[1]"x""#.utf8))
         }
     }
 
