@@ -232,8 +232,7 @@ public struct PartitionStore: Sendable {
     mutating func processMember(
         inSlot slot: UInt32, now: Instant, engine: Engine, traceparent: String?, into out: inout [OutputRecord]
     ) {
-        guard let id = members.member(inSlot: slot)?.id else { return }
-        let memberID = id
+        guard let memberID = members.member(inSlot: slot)?.id else { return }
         // Journalled before the member leaves the table: the journal keeps the state from before the first change.
         noteChange(memberID)
         guard var member = members.takeMember(inSlot: slot) else { return }

@@ -199,7 +199,6 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Bytes a JSON string cannot hold as they are: control characters, `"`, `\` (and DEL, escaped for safety).
     private static func needsEscaping(_ byte: UInt8) -> Bool {
@@ -250,8 +249,8 @@ public struct JSONWriter: ~Copyable {
             case 0x09: put("\\t")
             case 0..<0x20, 0x7F:
                 put("\\u00")
-                put(Self.hex[Int(byte >> 4)])
-                put(Self.hex[Int(byte & 0xF)])
+                put(lowercaseHexDigits.utf8Start[Int(byte >> 4)])
+                put(lowercaseHexDigits.utf8Start[Int(byte & 0xF)])
             default: put(byte)
             }
         }

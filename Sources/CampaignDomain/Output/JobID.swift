@@ -2,8 +2,6 @@
 ///
 /// Formatted as an RFC 9562 version 8 UUID built from SHA-256, so consumers can store it in a UUID column.
 public enum JobID {
-    private static let hexDigits: StaticString = "0123456789abcdef"
-
     /// Copies `bytes` into `input` at `at`, then a zero byte when `separator`; returns where the next part starts.
     private static func put(_ bytes: UnsafeRawBufferPointer, into input: UnsafeMutableRawBufferPointer, at: Int, separator: Bool) -> Int {
         if let base = bytes.baseAddress, !bytes.isEmpty { (input.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count) }
@@ -36,9 +34,7 @@ public enum JobID {
             digest[6] = (digest[6] & 0x0F) | 0x80  // version 8
             digest[8] = (digest[8] & 0x3F) | 0x80  // RFC 9562 variant
             return String(unsafeUninitializedCapacity: 36) { text in
-                // Lowercase hex digits from a string literal's bytes: a constant address, where a static array is a
-                // lazy global checked on every read.
-                let digits = Self.hexDigits.utf8Start
+                let digits = lowercaseHexDigits.utf8Start
                 let out = text.baseAddress!
                 /// Writes bytes `from..<to` of the digest as hex at `at`.
                 func hex(_ from: Int, _ to: Int, at: Int) {

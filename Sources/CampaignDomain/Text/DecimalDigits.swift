@@ -15,3 +15,7 @@ func withDecimalDigits<Result>(of value: UInt, _ body: (UnsafeRawBufferPointer) 
         return body(UnsafeRawBufferPointer(rebasing: buffer[start...]))
     }
 }
+
+/// The lowercase hex digits, by value: read through `utf8Start`, a constant address (a static array is a lazy global,
+/// checked on every read). Job ids and the JSON writer's `\u00XX` escapes use them.
+let lowercaseHexDigits: StaticString = "0123456789abcdef"

@@ -147,14 +147,14 @@ public final class WorkerMetrics: Sendable {
         // A step's records have a handful of distinct label values, mostly the same few strings (plan ids, topics,
         // literals): tallied by linear search from the last key found, where hashing every label of every record
         // cost more than producing the record.
-        var produced = [Int](repeating: 0, count: OutputRole.allCases.count)
+        var produced = StepTally<OutputRole, Int>()
         var jobs = StepTally<Labels, Int>()
         var latencies = StepTally<String, [Double]>()
         var decisionCounts = StepTally<Labels, Int>()
         var suppressionCounts = StepTally<Labels, Int>()
         var timers = StepTally<Labels, Int>()
         for record in records {
-            produced[Self.roleIndex(record.role)] += 1
+            produced.update(record.role, default: 0) { $0 += 1 }
             switch record.role {
             case .couponJobs, .notificationJobs:
                 // Facts come with the record from the encoder: parsing every job again cost as much as encoding it.
@@ -178,24 +178,15 @@ public final class WorkerMetrics: Sendable {
                 break
             }
         }
-        for role in OutputRole.allCases where produced[Self.roleIndex(role)] > 0 {
+        for (role, count) in produced.entries {
             guard let topic = topics.topic(for: role) else { continue }
-            recordsProduced.increment(by: Double(produced[Self.roleIndex(role)]), topic)
+            recordsProduced.increment(by: Double(count), topic)
         }
         for (labels, count) in jobs.entries { jobsEmitted.increment(by: Double(count), labels: labels.values) }
         for (trigger, seconds) in latencies.entries { eventToJob.observe(contentsOf: seconds, trigger) }
         for (labels, count) in decisionCounts.entries { decisions.increment(by: Double(count), labels: labels.values) }
         for (labels, count) in suppressionCounts.entries { suppressions.increment(by: Double(count), labels: labels.values) }
         for (labels, count) in timers.entries { timersFired.increment(by: Double(count), labels: labels.values) }
-    }
-
-    private static func roleIndex(_ role: OutputRole) -> Int {
-        switch role {
-        case .couponJobs: 0
-        case .notificationJobs: 1
-        case .decisions: 2
-        case .deadLetters: 3
-        }
     }
 
     /// Two or three label values, as a tally key without an array.
