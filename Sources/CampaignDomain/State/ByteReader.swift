@@ -122,6 +122,29 @@ struct ByteReader {
         return text
     }
 
+    /// The bytes of a string, checked to be UTF-8, without making the string (valid as long as the bytes this reader
+    /// reads).
+    mutating func utf8() throws(MemberStateDecodingError) -> UnsafeRawBufferPointer {
+        let raw = try take(try count())
+        guard Self.isASCII(raw) || String(validUTF8: raw.assumingMemoryBound(to: UInt8.self)) != nil else { throw error(.invalidUTF8) }
+        return raw
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    private static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
+        var bits: UInt64 = 0
+        var index = 0
+        while index + 8 <= raw.count {
+            bits |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < raw.count {
+            bits |= UInt64(raw[index])
+            index += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
+    }
+
     mutating func instant() throws(MemberStateDecodingError) -> Instant {
         Instant(epochMillis: try signed())
     }

@@ -25,7 +25,10 @@ public struct MemberState: Sendable, Hashable {
     /// Enrolment time (the `member.enrolled` event's time); nil when events arrived before enrolment.
     public var enrolledAt: Instant? {
         get { storage.instant(storage.enrolledAt, .enrolledAt) }
-        set { uniqueStorage().setInstant(newValue, \.enrolledAt, .enrolledAt) }
+        set {
+            let box = uniqueStorage()
+            box.enrolledAt = box.stored(newValue, flag: .enrolledAt)
+        }
     }
 
     public var tier: String? {
@@ -72,7 +75,10 @@ public struct MemberState: Sendable, Hashable {
     /// Latest `time` of any activity-type event; never moves back.
     public var lastActivity: Instant? {
         get { storage.instant(storage.lastActivity, .lastActivity) }
-        set { uniqueStorage().setInstant(newValue, \.lastActivity, .lastActivity) }
+        set {
+            let box = uniqueStorage()
+            box.lastActivity = box.stored(newValue, flag: .lastActivity)
+        }
     }
 
     /// Consecutive member-local days with activity, ending on `lastActiveDate`.
@@ -182,7 +188,10 @@ public struct MemberState: Sendable, Hashable {
     /// The earliest pending fire time of any time trigger, as last scheduled; nil when nothing is pending.
     public var nextDue: Instant? {
         get { storage.instant(storage.nextDue, .nextDue) }
-        set { uniqueStorage().setInstant(newValue, \.nextDue, .nextDue) }
+        set {
+            let box = uniqueStorage()
+            box.nextDue = box.stored(newValue, flag: .nextDue)
+        }
     }
 
     /// The member's IANA zone identifier; nil means the programme's zone (setting an unknown one clears it).

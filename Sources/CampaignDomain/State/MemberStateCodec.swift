@@ -4,8 +4,8 @@
 /// boundary is still detected), then each field: tag (varint), payload length (varint), payload.
 /// A field holding its default value is left out, which keeps typical members to a few dozen bytes. Decoders skip
 /// tags they do not know, so adding a field needs no new format byte: give it the next free tag in `fields` below
-/// (its encoder and decoder sit side by side there) and extend the fully populated round-trip test. Change the
-/// format byte only when an existing field's payload changes meaning.
+/// (with its encoder), add its case to `Decoder.decodeField` (one case per tag, in the same order), and extend the
+/// fully populated round-trip test. Change the format byte only when an existing field's payload changes meaning.
 public enum MemberStateCodec {
     /// The format byte this version writes and the only one it reads.
     public static let formatVersion: UInt8 = 1
@@ -63,10 +63,9 @@ public enum MemberStateCodec {
         return fields.filter { $0.encode(member, schedule, &scratch) }.map(\.name.description)
     }
 
-    /// One field of the format: its tag, and how it is written and read.
+    /// One field of the format: its tag, name, and how it is written (`Decoder.decodeField` reads it).
     struct Field: Sendable {
         typealias Encode = @Sendable (MemberState, ScheduleFingerprint?, inout ByteWriter) -> Bool
-        typealias Decode = @Sendable (inout ByteReader, inout Decoder) throws(MemberStateDecodingError) -> Void
 
         let tag: UInt64
         let name: StaticString
@@ -74,14 +73,12 @@ public enum MemberStateCodec {
         let isRequired: Bool
         /// Writes the payload; returns false (writing nothing) when the member has the default value.
         let encode: Encode
-        let decode: Decode
 
-        init(_ tag: UInt64, _ name: StaticString, required: Bool = false, encode: @escaping Encode, decode: @escaping Decode) {
+        init(_ tag: UInt64, _ name: StaticString, required: Bool = false, encode: @escaping Encode) {
             self.tag = tag
             self.name = name
             self.isRequired = required
             self.encode = encode
-            self.decode = decode
         }
     }
 
@@ -90,18 +87,10 @@ public enum MemberStateCodec {
 
     private static func makeFields() -> [Field] {
         var list: [Field] = []
-        list.append(Field(1, "id", required: true) { m, _, w in w.string(m.id); return true } decode: { r, d throws(MemberStateDecodingError) in
-            d.member.id = try r.string()
-        })
-        list.append(Field(2, "horizon", required: true) { m, _, w in w.instant(m.horizon); return true } decode: { r, d throws(MemberStateDecodingError) in
-            d.member.horizon = try r.instant()
-        })
-        list.append(Field(3, "enrolledAt") { m, _, w in w.ifPresent(m.enrolledAt) { $0.instant($1) } } decode: { r, d throws(MemberStateDecodingError) in
-            d.member.enrolledAt = try r.instant()
-        })
-        list.append(Field(4, "tier") { m, _, w in w.ifPresent(m.tier) { $0.string($1) } } decode: { r, d throws(MemberStateDecodingError) in
-            d.profile.tier = try r.string()
-        })
+        list.append(Field(1, "id", required: true) { m, _, w in w.string(m.id); return true })
+        list.append(Field(2, "horizon", required: true) { m, _, w in w.instant(m.horizon); return true })
+        list.append(Field(3, "enrolledAt") { m, _, w in w.ifPresent(m.enrolledAt) { $0.instant($1) } })
+        list.append(Field(4, "tier") { m, _, w in w.ifPresent(m.tier) { $0.string($1) } })
         list.append(Field(5, "birthday") { m, _, w in
             w.ifPresent(m.birthday) { w, birthday in
                 w.signed(Int64(birthday.year ?? 0))
@@ -109,26 +98,10 @@ public enum MemberStateCodec {
                 w.varint(UInt64(birthday.month))
                 w.varint(UInt64(birthday.day))
             }
-        } decode: { r, d throws(MemberStateDecodingError) in
-            let year = try r.signed()
-            let hasYear = try r.bool()
-            let month = try r.varint()
-            let day = try r.varint()
-            guard (1...12).contains(month), (1...31).contains(day), (-9999...9999).contains(year) else {
-                throw r.invalid("month \(month), day \(day), year \(year)")
-            }
-            d.member.birthday = Birthday(year: hasYear ? Int(year) : nil, month: Int(month), day: Int(day))
         })
-        list.append(Field(6, "timeZone") { m, _, w in w.ifPresent(m.timeZone) { $0.string($1.identifier) } } decode: { r, d throws(MemberStateDecodingError) in
-            // Checked against the zone database when the decoder sets the profile, once per combination.
-            d.profile.zoneID = try r.string()
-        })
-        list.append(Field(7, "locale") { m, _, w in w.ifPresent(m.locale) { $0.string($1) } } decode: { r, d throws(MemberStateDecodingError) in
-            d.profile.locale = try r.string()
-        })
-        list.append(Field(8, "homeStore") { m, _, w in w.ifPresent(m.homeStore) { $0.string($1) } } decode: { r, d throws(MemberStateDecodingError) in
-            d.member.homeStore = try r.string()
-        })
+        list.append(Field(6, "timeZone") { m, _, w in w.ifPresent(m.timeZone) { $0.string($1.identifier) } })
+        list.append(Field(7, "locale") { m, _, w in w.ifPresent(m.locale) { $0.string($1) } })
+        list.append(Field(8, "homeStore") { m, _, w in w.ifPresent(m.homeStore) { $0.string($1) } })
         list.append(Field(9, "tags") { m, _, w in
             // Usually straight from the packed form, without a string per tag.
             if let packed = m.packedTags {
@@ -154,8 +127,6 @@ public enum MemberStateCodec {
             w.varint(UInt64(tags.count))
             for tag in tags { w.string(tag) }
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            try d.readTags(&r)
         })
         list.append(Field(10, "consents") { m, _, w in
             // Two bit sets in `Channel.allCases` order: channels answered, and channels granted.
@@ -170,46 +141,25 @@ public enum MemberStateCodec {
             w.bytes.append(known)
             w.bytes.append(granted)
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            let known = try r.byte()
-            let granted = try r.byte()
-            guard known >> Channel.allCases.count == 0, granted & ~known == 0 else {
-                throw r.invalid("bit sets \(known), \(granted)")
-            }
-            for (index, channel) in Channel.allCases.enumerated() where known & (1 << index) != 0 {
-                d.member.consents[channel] = granted & (1 << index) != 0
-            }
         })
-        list.append(Field(11, "lastActivity") { m, _, w in w.ifPresent(m.lastActivity) { $0.instant($1) } } decode: { r, d throws(MemberStateDecodingError) in
-            d.member.lastActivity = try r.instant()
-        })
+        list.append(Field(11, "lastActivity") { m, _, w in w.ifPresent(m.lastActivity) { $0.instant($1) } })
         list.append(Field(12, "activityStreakDays") { m, _, w in
             guard m.activityStreakDays != 0 else { return false }
             w.signed(Int64(m.activityStreakDays))
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            d.member.activityStreakDays = try r.int()
         })
         list.append(Field(13, "lastActiveDate") { m, _, w in
             w.ifPresent(m.lastActiveDate) { $0.signed($1.daysSinceEpoch) }
-        } decode: { r, d throws(MemberStateDecodingError) in
-            let days = try r.signed()
-            guard (-3_000_000...3_000_000).contains(days) else { throw r.invalid("day \(days)") }
-            d.member.lastActiveDate = LocalDate(daysSinceEpoch: days)
         })
         list.append(Field(14, "orderCount") { m, _, w in
             guard m.orderCount != 0 else { return false }
             w.signed(Int64(m.orderCount))
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            d.member.orderCount = try r.int()
         })
         list.append(Field(15, "lifetimeSpend") { m, _, w in
             guard m.lifetimeSpend != .zero else { return false }
             w.signed(m.lifetimeSpend.micros)
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            d.member.lifetimeSpend = DecimalAmount(micros: try r.signed())
         })
         list.append(Field(16, "points") { m, _, w in
             // Buckets in ledger order (soonest-expiring first); an absent expiry is "never".
@@ -223,23 +173,11 @@ public enum MemberStateCodec {
                 w.signed(bucket.amount)
             }
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            let count = try r.count()
-            var buckets: [PointsBucket] = []
-            for _ in 0..<count {
-                let expiresAt = try r.optionalInstant()
-                let amount = try r.signed()
-                guard amount > 0 else { throw r.invalid("bucket amount \(amount)") }
-                buckets.append(PointsBucket(expiresAt: expiresAt, amount: amount))
-            }
-            d.member.points = PointsLedger(buckets: buckets)
         })
         list.append(Field(17, "couponsRedeemed") { m, _, w in
             guard m.couponsRedeemed != 0 else { return false }
             w.signed(Int64(m.couponsRedeemed))
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            d.member.couponsRedeemed = try r.int()
         })
         list.append(Field(18, "recentEvents") { m, _, w in
             // The ring as it is (slots, then the next slot to overwrite), so eviction order survives a restore.
@@ -249,17 +187,6 @@ public enum MemberStateCodec {
             memory.forEachHash { w.fixed64($0) }
             w.varint(UInt64(memory.next))
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            let count = try r.count()
-            guard count <= DuplicateMemory.capacity else { throw r.invalid("\(count) hashes") }
-            var memory = DuplicateMemory()
-            for _ in 0..<count { memory.insert(try r.fixed64()) }
-            let next = try r.varint()
-            guard next < UInt64(DuplicateMemory.capacity), next == 0 || count == DuplicateMemory.capacity else {
-                throw r.invalid("next slot \(next) of \(count)")
-            }
-            memory.next = Int(next)
-            d.member.recentEvents = memory
         })
         list.append(Field(19, "occurrences") { m, _, w in
             // Plan ids repeat across entries, so each entry refers to a table of distinct plan ids.
@@ -294,19 +221,6 @@ public enum MemberStateCodec {
                 }
                 return true
             }
-        } decode: { r, d throws(MemberStateDecodingError) in
-            try d.readPlanTable(&r)
-            let count = try r.count()
-            var log = OccurrenceLog()
-            for _ in 0..<count {
-                let planIndex = try r.varint()
-                guard planIndex < UInt64(d.recordPlanCount) else { throw r.invalid("plan index \(planIndex) of \(d.recordPlanCount)") }
-                let name = try r.take(try r.count())
-                let firedAt = try r.instant()
-                let counted = try r.bool()
-                log.append(try d.occurrenceKey(plan: Int(planIndex), counted: counted, name: name, reader: r), firedAt: firedAt)
-            }
-            d.member.occurrences = log
         })
         list.append(Field(20, "notificationsSent") { m, _, w in
             guard !m.notificationsSent.isEmpty else { return false }
@@ -316,19 +230,8 @@ public enum MemberStateCodec {
                 w.string(sent.channel.rawValue)
             }
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            let count = try r.count()
-            for _ in 0..<count {
-                let at = try r.instant()
-                let name = try r.string()
-                guard let channel = Channel(rawValue: name) else { throw r.invalid("channel \(name)") }
-                d.member.notificationsSent.append(SentNotification(at: at, channel: channel))
-            }
         })
-        list.append(Field(21, "nextDue") { m, _, w in w.ifPresent(m.nextDue) { $0.instant($1) } } decode: { r, d throws(MemberStateDecodingError) in
-            // Trusted by a restore only under the same schedule fingerprint (field 25); otherwise computed again.
-            d.member.nextDue = try r.instant()
-        })
+        list.append(Field(21, "nextDue") { m, _, w in w.ifPresent(m.nextDue) { $0.instant($1) } })
         list.append(Field(22, "periodSpend") { m, _, w in
             guard m.periodSpend != PeriodSpend() else { return false }
             w.signed(Int64(m.periodSpend.year))
@@ -336,13 +239,6 @@ public enum MemberStateCodec {
             w.signed(Int64(m.periodSpend.month))
             w.signed(m.periodSpend.monthSpend.micros)
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            var spend = PeriodSpend()
-            spend.year = try r.int()
-            spend.yearSpend = DecimalAmount(micros: try r.signed())
-            spend.month = try r.int()
-            spend.monthSpend = DecimalAmount(micros: try r.signed())
-            d.member.periodSpend = spend
         })
         list.append(Field(23, "heldNotifications") { m, _, w in
             // In release order; `params` as JSON text.
@@ -365,26 +261,6 @@ public enum MemberStateCodec {
                 w.optionalString(held.traceparent)
             }
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            let count = try r.count()
-            for _ in 0..<count {
-                let jobID = try r.string()
-                let planID = try r.string()
-                let planVersion = try r.int()
-                let trigger = TriggerRef(type: try r.string(), occurrence: try r.string(), firedAt: try r.instant())
-                let channelName = try r.string()
-                guard let channel = Channel(rawValue: channelName) else { throw r.invalid("channel \(channelName)") }
-                let template = try r.string()
-                let locale = try r.optionalString()
-                let paramsText = try r.string()
-                guard let params = (try? JSONParser.parse(paramsText))?.objectValue else { throw r.invalid("params are not a JSON object") }
-                let releaseAt = try r.instant()
-                let traceparent = try r.optionalString()
-                d.member.heldNotifications.append(
-                    HeldNotification(
-                        jobID: jobID, planID: planID, planVersion: planVersion, trigger: trigger, channel: channel,
-                        template: template, locale: locale, params: params, releaseAt: releaseAt, traceparent: traceparent))
-            }
         })
         list.append(Field(24, "recurringLast") { m, _, w in
             // Sorted by plan id, so equal states encode to equal bytes.
@@ -395,22 +271,12 @@ public enum MemberStateCodec {
                 w.signed(date.daysSinceEpoch)
             }
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            let count = try r.count()
-            for _ in 0..<count {
-                let planID = try r.string()
-                let days = try r.signed()
-                guard (-3_000_000...3_000_000).contains(days) else { throw r.invalid("day \(days)") }
-                d.member.recurringLast[planID] = LocalDate(daysSinceEpoch: days)
-            }
         })
         list.append(Field(25, "schedule") { _, schedule, w in
             // The fingerprint of the plans `nextDue` was computed under (see `ScheduleFingerprint`).
             guard let schedule else { return false }
             w.fixed64(schedule.value)
             return true
-        } decode: { r, d throws(MemberStateDecodingError) in
-            d.schedule = ScheduleFingerprint(value: try r.fixed64())
         })
         return list
     }
@@ -419,17 +285,19 @@ public enum MemberStateCodec {
     /// Each field's tag and encoder, in tag order (without the rest of a `Field`, which each step would copy).
     static let encoders: [(tag: UInt64, encode: Field.Encode)] = fields.map { ($0.tag, $0.encode) }
 
-    /// Each field's decoder and name indexed by tag, for decoding without a hash lookup per field (and without copying
-    /// a whole `Field` for each).
-    static let decodersByTag: [(decode: Field.Decode, name: StaticString)?] = {
-        var table = [(decode: Field.Decode, name: StaticString)?](repeating: nil, count: 64)
+    /// Each field's name indexed by tag (nil for tags this version does not know), for the decoder.
+    static let namesByTag: [StaticString?] = {
+        var table = [StaticString?](repeating: nil, count: 64)
         for field in fields {
             precondition(field.tag < 64 && table[Int(field.tag)] == nil, "changelog field tags are unique and below 64")
             precondition(fields.count < 0x80, "encode writes the field count as one byte")
-            table[Int(field.tag)] = (field.decode, field.name)
+            table[Int(field.tag)] = field.name
         }
         return table
     }()
+
+    /// The tags of the required fields, as bits.
+    static let requiredTags: UInt64 = fields.reduce(0) { $1.isRequired ? $0 | 1 << $1.tag : $0 }
 }
 
 /// Why a changelog value could not be decoded into member state.
