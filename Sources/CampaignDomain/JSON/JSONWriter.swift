@@ -87,6 +87,17 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
+    /// Writes pre-encoded members (`"a":1,"b":{…}`) into the open object, after a comma when it holds some already.
+    mutating func members(_ json: [UInt8]) {
+        separate()
+        json.withUnsafeBytes { put($0) }
+    }
+
+    /// Writes pre-encoded JSON text as it is, without a separator: for templates put together from fragments, with
+    /// nothing opened (`beginObject`) around them.
+    mutating func fragment(_ text: StaticString) { put(text) }
+    mutating func fragment(_ json: [UInt8]) { json.withUnsafeBytes { put($0) } }
+
     /// Writes a member name known when compiling, copied as it is: it must need no escaping.
     ///
     /// Job and decision encoding writes a dozen of these per record; skipping the escape scan halves its cost.

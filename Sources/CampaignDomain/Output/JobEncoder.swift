@@ -16,12 +16,21 @@ struct JobEncoder {
     /// The fire and creation times, formatted once for all the records of the encoder.
     private let firedAtText: FormattedInstant
     private let createdAtText: FormattedInstant
+    /// The `plan` and `trigger` members, the same in every record of the encoder: written once, copied into each.
+    private let common: [UInt8]
 
     init(memberID: String, plan: Plan, trigger: TriggerRef, createdAt: Instant, traceparent: String?) {
-        self.init(memberID: memberID, planID: plan.id, planVersion: plan.version, trigger: trigger, createdAt: createdAt, traceparent: traceparent)
+        self.init(
+            memberID: memberID, planID: plan.id, planVersion: plan.version, trigger: trigger, createdAt: createdAt,
+            traceparent: traceparent, recordPrefix: plan.recordPrefix)
     }
 
-    init(memberID: String, planID: String, planVersion: Int, trigger: TriggerRef, createdAt: Instant, traceparent: String?) {
+    /// `recordPrefix`, when given, must be `JobEncoder.recordPrefix` of the plan and the trigger's type (`Plan` keeps
+    /// it); without it, it is written here.
+    init(
+        memberID: String, planID: String, planVersion: Int, trigger: TriggerRef, createdAt: Instant, traceparent: String?,
+        recordPrefix: [UInt8]? = nil
+    ) {
         self.memberID = memberID
         self.planID = planID
         self.planVersion = planVersion
@@ -33,6 +42,33 @@ struct JobEncoder {
         traceHeader = traceparent.map { OutputRecord.Header("traceparent", $0) }
         firedAtText = FormattedInstant(trigger.firedAt)
         createdAtText = firedAtText.reused(for: createdAt)
+        let prefix = recordPrefix ?? Self.recordPrefix(planID: planID, version: planVersion, triggerType: trigger.type)
+        common = Self.commonMembers(prefix: prefix, occurrence: trigger.occurrence, firedAt: firedAtText)
+    }
+
+    /// `"plan":{"id":…,"version":…},"trigger":{"type":…,"occurrence":`: the start of the `plan` and `trigger` members
+    /// of every record of a plan, up to the occurrence's value.
+    static func recordPrefix(planID: String, version: Int, triggerType: String) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: 96)
+        w.fragment("\"plan\":{\"id\":")
+        w.string(planID)
+        w.fragment(",\"version\":")
+        w.int(version)
+        w.fragment("},\"trigger\":{\"type\":")
+        w.string(triggerType)
+        w.fragment(",\"occurrence\":")
+        return w.finish()
+    }
+
+    /// The `plan` and `trigger` members (CONTRACT §4): `prefix` (`recordPrefix`), then the occurrence and fire time.
+    private static func commonMembers(prefix: [UInt8], occurrence: String, firedAt: FormattedInstant) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: prefix.count + occurrence.utf8.count + 40)
+        w.fragment(prefix)
+        w.string(occurrence)
+        w.fragment(",\"firedAt\":")
+        w.instant(firedAt)
+        w.fragment("}")
+        return w.finish()
     }
 
     /// A job that quiet hours held, emitted now with `sendAfter` at the end of the quiet hours.
@@ -120,19 +156,7 @@ struct JobEncoder {
             facts: facts(outcome: reason == nil ? "fired" : "suppressed", reason: reason?.rawValue, actionReasons: suppressedActions.map(\.reason.rawValue)))
     }
 
-    private func writeCommon(_ w: inout JSONWriter) {
-        w.field("plan")
-        w.beginObject()
-        w.field("id", planID)
-        w.field("version", planVersion)
-        w.endObject()
-        w.field("trigger")
-        w.beginObject()
-        w.field("type", trigger.type)
-        w.field("occurrence", trigger.occurrence)
-        w.field("firedAt", firedAtText)
-        w.endObject()
-    }
+    private func writeCommon(_ w: inout JSONWriter) { w.members(common) }
 
     /// The same for every record: built once and shared.
     private static let contentType = OutputRecord.Header("content-type", "application/json")

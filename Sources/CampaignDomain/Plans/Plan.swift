@@ -1,10 +1,10 @@
 /// A targeted plan: a trigger (execution condition), an audience, actions and the delivery rules (CONTRACT §3).
 public struct Plan: Sendable, Hashable {
-    public var id: String
-    public var version: Int
+    public var id: String { didSet { updateRecordPrefix() } }
+    public var version: Int { didSet { updateRecordPrefix() } }
     public var name: String?
     public var status: Status
-    public var trigger: Trigger
+    public var trigger: Trigger { didSet { updateRecordPrefix() } }
     /// Who may receive it; nil means every member.
     public var audience: AudiencePredicate?
     public var actions: [PlanAction]
@@ -31,6 +31,17 @@ public struct Plan: Sendable, Hashable {
         self.limits = limits
         self.holdoutBasisPoints = holdoutBasisPoints
         self.category = category
+        recordPrefix = JobEncoder.recordPrefix(planID: id, version: version, triggerType: trigger.typeName)
+    }
+
+    /// The start of the `plan` and `trigger` members of this plan's jobs and decisions, up to the occurrence's value
+    /// (see `JobEncoder.recordPrefix`).
+    ///
+    /// The same for every record of the plan: written once here, copied into each record.
+    private(set) var recordPrefix: [UInt8] = []
+
+    private mutating func updateRecordPrefix() {
+        recordPrefix = JobEncoder.recordPrefix(planID: id, version: version, triggerType: trigger.typeName)
     }
 
     public enum Status: String, Sendable, Hashable {

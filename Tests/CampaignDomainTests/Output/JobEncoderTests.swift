@@ -63,4 +63,30 @@ import Testing
             "traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
         ])
     }
+
+    /// The plan's part of every record is written once per plan (`Plan.recordPrefix`): it follows changes to the plan,
+    /// escapes what needs it, and gives the bytes an encoder without it writes.
+    @Test func thePlanPartFollowsThePlanAndMatchesOneWrittenInFull() {
+        var plan = Plan(id: "birthday-gold", trigger: .birthday(BirthdayTrigger()), actions: [])
+        let trigger = TriggerRef(type: "birthday", occurrence: "2026\n\"x\"", firedAt: Instant.at("2026-03-09T01:00:00Z"))
+        func decision(_ plan: Plan) -> String {
+            Self.text(
+                JobEncoder(memberID: "m-1", plan: plan, trigger: trigger, createdAt: Instant.at("2026-03-09T01:00:00Z"), traceparent: nil)
+                    .decision(reason: .audience, jobIDs: [], suppressedActions: []))
+        }
+        func writtenInFull(_ plan: Plan) -> String {
+            Self.text(
+                JobEncoder(
+                    memberID: "m-1", planID: plan.id, planVersion: plan.version, trigger: trigger,
+                    createdAt: Instant.at("2026-03-09T01:00:00Z"), traceparent: nil
+                ).decision(reason: .audience, jobIDs: [], suppressedActions: []))
+        }
+        #expect(decision(plan).contains(#""plan":{"id":"birthday-gold","version":1},"trigger":{"type":"birthday","occurrence":"2026\n\"x\"","firedAt":"2026-03-09T01:00:00Z"}"#))
+        plan.version = 7
+        plan.id = "gold \"VIP\" \\ 会员"
+        #expect(decision(plan).contains(#""plan":{"id":"gold \"VIP\" \\ 会员","version":7}"#))
+        #expect(decision(plan) == writtenInFull(plan))
+        plan.trigger = .anniversary(AnniversaryTrigger())
+        #expect(plan.recordPrefix == JobEncoder.recordPrefix(planID: plan.id, version: 7, triggerType: "anniversary"))
+    }
 }
