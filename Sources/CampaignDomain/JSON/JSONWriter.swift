@@ -87,16 +87,17 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
-    /// Writes pre-encoded members (`"a":1,"b":{…}`) into the open object, after a comma when it holds some already.
-    mutating func members(_ json: [UInt8]) {
+    /// Writes pre-encoded members ending with a member name (`"a":1,"b":`) into the open object, after a comma when it
+    /// holds some already; the next value written is the last member's.
+    mutating func members(endingWithName json: [UInt8]) {
         separate()
         json.withUnsafeBytes { put($0) }
+        hasValue = false
     }
 
     /// Writes pre-encoded JSON text as it is, without a separator: for templates put together from fragments, with
     /// nothing opened (`beginObject`) around them.
     mutating func fragment(_ text: StaticString) { put(text) }
-    mutating func fragment(_ json: [UInt8]) { json.withUnsafeBytes { put($0) } }
 
     /// Writes a member name known when compiling, copied as it is: it must need no escaping.
     ///

@@ -8,28 +8,27 @@ struct JobEncoder {
     let trigger: TriggerRef
     let createdAt: Instant
     let traceparent: String?
-    /// The record key and the `plan-id` and `traceparent` headers, the same for every record of the encoder: built
-    /// once, they share their bytes instead of allocating them per record.
+    /// The plan's part of every record: the start of its `plan` and `trigger` members, and its `plan-id` header.
+    private let template: RecordTemplate
+    /// The record key and the `traceparent` header, the same for every record of the encoder: built once, they share
+    /// their bytes instead of allocating them per record.
     private let key: [UInt8]
-    private let planHeader: OutputRecord.Header
     private let traceHeader: OutputRecord.Header?
     /// The fire and creation times, formatted once for all the records of the encoder.
     private let firedAtText: FormattedInstant
     private let createdAtText: FormattedInstant
-    /// The `plan` and `trigger` members, the same in every record of the encoder: written once, copied into each.
-    private let common: [UInt8]
 
     init(memberID: String, plan: Plan, trigger: TriggerRef, createdAt: Instant, traceparent: String?) {
         self.init(
             memberID: memberID, planID: plan.id, planVersion: plan.version, trigger: trigger, createdAt: createdAt,
-            traceparent: traceparent, recordPrefix: plan.recordPrefix)
+            traceparent: traceparent, template: plan.recordTemplate)
     }
 
-    /// `recordPrefix`, when given, must be `JobEncoder.recordPrefix` of the plan and the trigger's type (`Plan` keeps
-    /// it); without it, it is written here.
+    /// `template`, when given, must be the `RecordTemplate` of the plan and the trigger's type (`Plan` keeps it);
+    /// without it, it is made here.
     init(
         memberID: String, planID: String, planVersion: Int, trigger: TriggerRef, createdAt: Instant, traceparent: String?,
-        recordPrefix: [UInt8]? = nil
+        template: RecordTemplate? = nil
     ) {
         self.memberID = memberID
         self.planID = planID
@@ -37,38 +36,32 @@ struct JobEncoder {
         self.trigger = trigger
         self.createdAt = createdAt
         self.traceparent = traceparent
+        self.template = template ?? RecordTemplate(planID: planID, version: planVersion, triggerType: trigger.type)
         key = Array(memberID.utf8)
-        planHeader = OutputRecord.Header("plan-id", planID)
         traceHeader = traceparent.map { OutputRecord.Header("traceparent", $0) }
         firedAtText = FormattedInstant(trigger.firedAt)
         createdAtText = firedAtText.reused(for: createdAt)
-        let prefix = recordPrefix ?? Self.recordPrefix(planID: planID, version: planVersion, triggerType: trigger.type)
-        common = Self.commonMembers(prefix: prefix, occurrence: trigger.occurrence, firedAt: firedAtText)
     }
 
-    /// `"plan":{"id":…,"version":…},"trigger":{"type":…,"occurrence":`: the start of the `plan` and `trigger` members
-    /// of every record of a plan, up to the occurrence's value.
-    static func recordPrefix(planID: String, version: Int, triggerType: String) -> [UInt8] {
-        var w = JSONWriter(reservingCapacity: 96)
-        w.fragment("\"plan\":{\"id\":")
-        w.string(planID)
-        w.fragment(",\"version\":")
-        w.int(version)
-        w.fragment("},\"trigger\":{\"type\":")
-        w.string(triggerType)
-        w.fragment(",\"occurrence\":")
-        return w.finish()
-    }
+    /// What every job and decision of one plan writes alike, made once per plan (`Plan.recordTemplate`).
+    struct RecordTemplate: Sendable, Hashable {
+        /// `"plan":{"id":…,"version":…},"trigger":{"type":…,"occurrence":`: the `plan` and `trigger` members up to
+        /// the occurrence's value.
+        let prefix: [UInt8]
+        let planHeader: OutputRecord.Header
 
-    /// The `plan` and `trigger` members (CONTRACT §4): `prefix` (`recordPrefix`), then the occurrence and fire time.
-    private static func commonMembers(prefix: [UInt8], occurrence: String, firedAt: FormattedInstant) -> [UInt8] {
-        var w = JSONWriter(reservingCapacity: prefix.count + occurrence.utf8.count + 40)
-        w.fragment(prefix)
-        w.string(occurrence)
-        w.fragment(",\"firedAt\":")
-        w.instant(firedAt)
-        w.fragment("}")
-        return w.finish()
+        init(planID: String, version: Int, triggerType: String) {
+            var w = JSONWriter(reservingCapacity: 96)
+            w.fragment("\"plan\":{\"id\":")
+            w.string(planID)
+            w.fragment(",\"version\":")
+            w.int(version)
+            w.fragment("},\"trigger\":{\"type\":")
+            w.string(triggerType)
+            w.fragment(",\"occurrence\":")
+            prefix = w.finish()
+            planHeader = OutputRecord.Header("plan-id", planID)
+        }
     }
 
     /// A job that quiet hours held, emitted now with `sendAfter` at the end of the quiet hours.
@@ -156,7 +149,14 @@ struct JobEncoder {
             facts: facts(outcome: reason == nil ? "fired" : "suppressed", reason: reason?.rawValue, actionReasons: suppressedActions.map(\.reason.rawValue)))
     }
 
-    private func writeCommon(_ w: inout JSONWriter) { w.members(common) }
+    /// The `plan` and `trigger` members (CONTRACT §4): the template's prefix, which leaves the `trigger` object open,
+    /// then the occurrence and fire time, and the `}` that closes it.
+    private func writeCommon(_ w: inout JSONWriter) {
+        w.members(endingWithName: template.prefix)
+        w.string(trigger.occurrence)
+        w.field("firedAt", firedAtText)
+        w.fragment("}")
+    }
 
     /// The same for every record: built once and shared.
     private static let contentType = OutputRecord.Header("content-type", "application/json")
@@ -171,10 +171,10 @@ struct JobEncoder {
         // Array literals: each allocates its array once and fills it in place.
         let headers: [OutputRecord.Header] =
             switch (jobID, traceHeader) {
-            case (let jobID?, let traceHeader?): [Self.contentType, OutputRecord.Header("job-id", jobID), planHeader, traceHeader]
-            case (let jobID?, nil): [Self.contentType, OutputRecord.Header("job-id", jobID), planHeader]
-            case (nil, let traceHeader?): [Self.contentType, planHeader, traceHeader]
-            case (nil, nil): [Self.contentType, planHeader]
+            case (let jobID?, let traceHeader?): [Self.contentType, OutputRecord.Header("job-id", jobID), template.planHeader, traceHeader]
+            case (let jobID?, nil): [Self.contentType, OutputRecord.Header("job-id", jobID), template.planHeader]
+            case (nil, let traceHeader?): [Self.contentType, template.planHeader, traceHeader]
+            case (nil, nil): [Self.contentType, template.planHeader]
             }
         let record = OutputRecord(role: role, key: key, value: value, headers: headers, planID: planID, facts: facts)
         return consume record

@@ -1,10 +1,10 @@
 /// A targeted plan: a trigger (execution condition), an audience, actions and the delivery rules (CONTRACT §3).
 public struct Plan: Sendable, Hashable {
-    public var id: String { didSet { updateRecordPrefix() } }
-    public var version: Int { didSet { updateRecordPrefix() } }
+    public var id: String { didSet { updateRecordTemplate() } }
+    public var version: Int { didSet { updateRecordTemplate() } }
     public var name: String?
     public var status: Status
-    public var trigger: Trigger { didSet { updateRecordPrefix() } }
+    public var trigger: Trigger { didSet { updateRecordTemplate() } }
     /// Who may receive it; nil means every member.
     public var audience: AudiencePredicate?
     public var actions: [PlanAction]
@@ -31,17 +31,17 @@ public struct Plan: Sendable, Hashable {
         self.limits = limits
         self.holdoutBasisPoints = holdoutBasisPoints
         self.category = category
-        recordPrefix = JobEncoder.recordPrefix(planID: id, version: version, triggerType: trigger.typeName)
+        recordTemplate = JobEncoder.RecordTemplate(planID: id, version: version, triggerType: trigger.typeName)
     }
 
-    /// The start of the `plan` and `trigger` members of this plan's jobs and decisions, up to the occurrence's value
-    /// (see `JobEncoder.recordPrefix`).
+    /// What this plan's jobs and decisions write alike: the start of their `plan` and `trigger` members and their
+    /// `plan-id` header (see `JobEncoder.RecordTemplate`).
     ///
-    /// The same for every record of the plan: written once here, copied into each record.
-    private(set) var recordPrefix: [UInt8] = []
+    /// The same for every record of the plan: made once here, copied into (or shared by) each record.
+    private(set) var recordTemplate: JobEncoder.RecordTemplate
 
-    private mutating func updateRecordPrefix() {
-        recordPrefix = JobEncoder.recordPrefix(planID: id, version: version, triggerType: trigger.typeName)
+    private mutating func updateRecordTemplate() {
+        recordTemplate = JobEncoder.RecordTemplate(planID: id, version: version, triggerType: trigger.typeName)
     }
 
     public enum Status: String, Sendable, Hashable {

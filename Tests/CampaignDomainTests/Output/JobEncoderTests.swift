@@ -64,7 +64,7 @@ import Testing
         ])
     }
 
-    /// The plan's part of every record is written once per plan (`Plan.recordPrefix`): it follows changes to the plan,
+    /// The plan's part of every record is written once per plan (`Plan.recordTemplate`): it follows changes to the plan,
     /// escapes what needs it, and gives the bytes an encoder without it writes.
     @Test func thePlanPartFollowsThePlanAndMatchesOneWrittenInFull() {
         var plan = Plan(id: "birthday-gold", trigger: .birthday(BirthdayTrigger()), actions: [])
@@ -87,6 +87,7 @@ import Testing
         #expect(decision(plan).contains(#""plan":{"id":"gold \"VIP\" \\ 会员","version":7}"#))
         #expect(decision(plan) == writtenInFull(plan))
         plan.trigger = .anniversary(AnniversaryTrigger())
-        #expect(plan.recordPrefix == JobEncoder.recordPrefix(planID: plan.id, version: 7, triggerType: "anniversary"))
+        #expect(plan.recordTemplate == JobEncoder.RecordTemplate(planID: plan.id, version: 7, triggerType: "anniversary"))
+        #expect(plan.recordTemplate.planHeader == OutputRecord.Header("plan-id", plan.id))
     }
 }
