@@ -43,13 +43,13 @@ public enum MemberStateFactory {
         ]
         member.heldNotifications = [
             HeldNotification(
-                jobID: "6b82b1b9-938f-8c4b-aecc-a7a470e3d5ad", planID: "birthday-gold", planVersion: 3,
+                jobID: JobID(text: "6b82b1b9-938f-8c4b-aecc-a7a470e3d5ad")!, planID: "birthday-gold", planVersion: 3,
                 trigger: TriggerRef(type: "birthday", occurrence: "2026", firedAt: Instant.at("2026-02-28T14:00:00Z")),
                 channel: .wechat, template: "birthday-greeting", locale: "zh-CN",
                 params: JSONObject([("couponTemplate", .string("BDAY-50")), ("points", .number("1200"))]),
                 releaseAt: Instant.at("2026-03-01T14:00:00Z"), traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
             HeldNotification(
-                jobID: "79e90907-259f-845d-8513-2a24a7d32e1c", planID: "win-back", planVersion: 1,
+                jobID: JobID(text: "79e90907-259f-845d-8513-2a24a7d32e1c")!, planID: "win-back", planVersion: 1,
                 trigger: TriggerRef(type: "dormancy", occurrence: "2026-01-01T00:00:00Z/30d", firedAt: Instant.at("2026-03-01T02:00:00Z")),
                 channel: .sms, template: "we-miss-you", locale: nil, params: JSONObject(), releaseAt: Instant.at("2026-03-01T14:00:00Z"),
                 traceparent: nil),

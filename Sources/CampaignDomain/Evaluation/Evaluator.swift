@@ -59,14 +59,15 @@ struct Evaluator {
         if let reason {
             guard engine.decisionsEnabled else { return }
             let encoder = JobEncoder(memberID: member.id, plan: plan, trigger: trigger, createdAt: now, traceparent: traceparent)
-            emitDecision(encoder, reason: reason, jobIDs: [], suppressed: [], into: &out)
+            emitDecision(encoder, reason: reason, jobIDs: InlineList(), suppressed: [], into: &out)
             return
         }
-        var jobIDs: [String] = []
+        // Inline: most plans have one or two actions, and an array of them was an allocation per occurrence.
+        var jobIDs = InlineList<JobID>()
         var suppressed: [(action: Int, reason: SuppressionReason)] = []
         let encoder = JobEncoder(memberID: member.id, plan: plan, trigger: trigger, createdAt: now, traceparent: traceparent)
         for (index, action) in plan.actions.enumerated() {
-            let jobID = JobID.make(planID: plan.id, memberID: member.id, occurrence: key, actionIndex: index)
+            let jobID = JobID(planID: plan.id, memberID: member.id, occurrence: key, actionIndex: index)
             switch action {
             case .coupon(let coupon):
                 let validUntil: Instant
@@ -95,7 +96,7 @@ struct Evaluator {
                     member.heldNotifications.append(
                         HeldNotification(
                             jobID: jobID, planID: plan.id, planVersion: plan.version, trigger: trigger, channel: channel,
-                            template: notify.template, locale: member.locale, params: params, releaseAt: releaseAt,
+                            template: notify.template, locale: member.locale, params: params.object, releaseAt: releaseAt,
                             traceparent: traceparent))
                     member.heldNotifications.sort { $0.releaseAt < $1.releaseAt }
                 } else {
@@ -142,39 +143,36 @@ struct Evaluator {
     }
 
     /// The plan's params, then the facts a notification template typically shows, unless the plan set them itself.
-    func notificationParams(_ notify: NotifyAction, plan: Plan, occurrence: Occurrence, member: MemberState) -> JSONObject {
-        var params = notify.params
-        func add(_ key: String, _ value: String) {
-            if params[key] == nil { params.append(key, .string(value)) }
-        }
+    func notificationParams(_ notify: NotifyAction, plan: Plan, occurrence: Occurrence, member: MemberState) -> NotificationParams {
+        var params = NotificationParams(notify.params)
         for case .coupon(let coupon) in plan.actions {
-            add("couponTemplate", coupon.template)
+            params.add("couponTemplate", .text(coupon.template))
             break
         }
         switch occurrence.details {
         case .none, .event:
             break
         case .dormancy(let days):
-            add("inactiveDays", String(days))
-            add("pointsBalance", String(member.points.balance))
+            params.add("inactiveDays", .integer(Int64(days)))
+            params.add("pointsBalance", .integer(member.points.balance))
         case .pointsExpiring(let expiresAt, _):
-            add("pointsExpiring", String(member.points.points(expiringAt: expiresAt)))
-            add("expiresAt", expiresAt.rfc3339)
-            add("pointsBalance", String(member.points.balance))
+            params.add("pointsExpiring", .integer(member.points.points(expiringAt: expiresAt)))
+            params.add("expiresAt", .instant(expiresAt))
+            params.add("pointsBalance", .integer(member.points.balance))
         case .anniversary(let years):
-            add("years", String(years))
+            params.add("years", .integer(Int64(years)))
         case .spend(let amount):
-            add("spend", amount.moneyText)
+            params.add("spend", .text(amount.moneyText))
         case .recurring:
-            add("pointsBalance", String(member.points.balance))
+            params.add("pointsBalance", .integer(member.points.balance))
         }
-        if case .tierChanged = plan.trigger, let tier = member.tier { add("tier", tier) }
+        if case .tierChanged = plan.trigger, let tier = member.tier { params.add("tier", .text(tier)) }
         return params
     }
 
     /// Writes the decision with the encoder that wrote the occurrence's jobs (it shares their key and headers).
     func emitDecision(
-        _ encoder: JobEncoder, reason: SuppressionReason?, jobIDs: [String],
+        _ encoder: JobEncoder, reason: SuppressionReason?, jobIDs: InlineList<JobID>,
         suppressed: [(action: Int, reason: SuppressionReason)], into out: inout [OutputRecord]
     ) {
         guard engine.decisionsEnabled else { return }

@@ -99,6 +99,17 @@ public struct JSONWriter: ~Copyable {
     /// nothing opened (`beginObject`) around them.
     mutating func fragment(_ text: StaticString) { put(text) }
 
+    /// Writes bytes that need no escaping (no control character, quote, backslash or DEL) as a JSON string.
+    mutating func string(ascii bytes: UnsafeRawBufferPointer) {
+        separate()
+        assert(!Self.needsEscaping(bytes.assumingMemoryBound(to: UInt8.self)), "the bytes need no escaping")
+        write(bytes.count + 2) { out in
+            out[0] = UInt8(ascii: "\"")
+            if let base = bytes.baseAddress { UnsafeMutableRawPointer(out + 1).copyMemory(from: base, byteCount: bytes.count) }
+            out[bytes.count + 1] = UInt8(ascii: "\"")
+        }
+    }
+
     /// Writes a member name known when compiling, copied as it is: it must need no escaping.
     ///
     /// Job and decision encoding writes a dozen of these per record; skipping the escape scan halves its cost.

@@ -70,15 +70,16 @@ struct JobEncoder {
             memberID: memberID, planID: held.planID, planVersion: held.planVersion, trigger: held.trigger, createdAt: createdAt,
             traceparent: held.traceparent
         ).notificationJob(
-            jobID: held.jobID, channel: held.channel, template: held.template, locale: held.locale, params: held.params,
+            jobID: held.jobID, channel: held.channel, template: held.template, locale: held.locale, params: NotificationParams(held.params),
             sendAfter: held.releaseAt)
     }
 
-    func couponJob(jobID: String, coupon: CouponAction, validFrom: Instant, validUntil: Instant) -> OutputRecord {
+    func couponJob(jobID: JobID, coupon: CouponAction, validFrom: Instant, validUntil: Instant) -> OutputRecord {
         var w = JSONWriter(reservingCapacity: 512)
         w.beginObject()
         w.field("schema", "coupon-job/1")
-        w.field("jobId", jobID)
+        w.field("jobId")
+        w.string(jobID)
         w.field("memberId", memberID)
         writeCommon(&w)
         w.field("coupon")
@@ -95,12 +96,13 @@ struct JobEncoder {
     }
 
     func notificationJob(
-        jobID: String, channel: Channel, template: String, locale: String?, params: JSONObject, sendAfter: Instant
+        jobID: JobID, channel: Channel, template: String, locale: String?, params: NotificationParams, sendAfter: Instant
     ) -> OutputRecord {
         var w = JSONWriter(reservingCapacity: 512)
         w.beginObject()
         w.field("schema", "notification-job/1")
-        w.field("jobId", jobID)
+        w.field("jobId")
+        w.string(jobID)
         w.field("memberId", memberID)
         writeCommon(&w)
         w.field("notification")
@@ -109,7 +111,7 @@ struct JobEncoder {
         w.field("template", template)
         w.field("locale", locale)
         w.field("params")
-        w.value(.object(params))
+        w.value(params)
         w.endObject()
         w.field("sendAfter", firedAtText.reused(for: sendAfter))
         w.field("createdAt", createdAtText)
@@ -118,7 +120,7 @@ struct JobEncoder {
     }
 
     func decision(
-        reason: SuppressionReason?, jobIDs: [String], suppressedActions: [(action: Int, reason: SuppressionReason)]
+        reason: SuppressionReason?, jobIDs: InlineList<JobID>, suppressedActions: [(action: Int, reason: SuppressionReason)]
     ) -> OutputRecord {
         var w = JSONWriter(reservingCapacity: 384)
         w.beginObject()
@@ -129,7 +131,7 @@ struct JobEncoder {
         w.field("reason", reason?.rawValue)
         w.field("jobIds")
         w.beginArray()
-        for id in jobIDs { w.string(id) }
+        for index in 0..<jobIDs.count { w.string(jobIDs[index]) }
         w.endArray()
         if !suppressedActions.isEmpty {
             w.field("suppressedActions")
@@ -167,12 +169,12 @@ struct JobEncoder {
             actionReasons: actionReasons)
     }
 
-    private func record(_ role: OutputRole, _ value: consuming [UInt8], jobID: String?, facts: consuming OutputRecord.Facts) -> OutputRecord {
+    private func record(_ role: OutputRole, _ value: consuming [UInt8], jobID: JobID?, facts: consuming OutputRecord.Facts) -> OutputRecord {
         // Array literals: each allocates its array once and fills it in place.
         let headers: [OutputRecord.Header] =
             switch (jobID, traceHeader) {
-            case (let jobID?, let traceHeader?): [Self.contentType, OutputRecord.Header("job-id", jobID), template.planHeader, traceHeader]
-            case (let jobID?, nil): [Self.contentType, OutputRecord.Header("job-id", jobID), template.planHeader]
+            case (let jobID?, let traceHeader?): [Self.contentType, OutputRecord.Header("job-id", bytes: jobID.bytes), template.planHeader, traceHeader]
+            case (let jobID?, nil): [Self.contentType, OutputRecord.Header("job-id", bytes: jobID.bytes), template.planHeader]
             case (nil, let traceHeader?): [Self.contentType, template.planHeader, traceHeader]
             case (nil, nil): [Self.contentType, template.planHeader]
             }

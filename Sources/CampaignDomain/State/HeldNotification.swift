@@ -2,7 +2,7 @@
 ///
 /// Kept in member state, so held jobs survive restarts like any other state; erasure drops them.
 public struct HeldNotification: Sendable, Hashable {
-    public var jobID: String
+    public var jobID: JobID
     public var planID: String
     public var planVersion: Int
     public var trigger: TriggerRef
@@ -15,7 +15,7 @@ public struct HeldNotification: Sendable, Hashable {
     public var traceparent: String?
 
     public init(
-        jobID: String, planID: String, planVersion: Int, trigger: TriggerRef, channel: Channel, template: String,
+        jobID: JobID, planID: String, planVersion: Int, trigger: TriggerRef, channel: Channel, template: String,
         locale: String?, params: JSONObject, releaseAt: Instant, traceparent: String?
     ) {
         self.jobID = jobID

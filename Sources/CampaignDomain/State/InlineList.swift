@@ -3,7 +3,7 @@
 /// For the short per-member lists (most members have at most two occurrence log entries) this saves the array's
 /// allocation: its 32-byte header and malloc's rounding. The representation is canonical (an element is in `second`
 /// only when `first` holds one, and in `spill` only when both do), so synthesized equality is the list's equality.
-struct InlineList<Element> {
+struct InlineList<Element>: ExpressibleByArrayLiteral {
     private var first: Element?
     private var second: Element?
     /// Elements 2 and up.
@@ -14,6 +14,8 @@ struct InlineList<Element> {
     init(_ elements: some Sequence<Element>) {
         for element in elements { append(element) }
     }
+
+    init(arrayLiteral elements: Element...) { self.init(elements) }
 
     var count: Int { first == nil ? 0 : second == nil ? 1 : 2 + spill.count }
 

@@ -195,7 +195,8 @@ extension MemberStateCodec {
             case 23:  // heldNotifications, in release order; `params` as JSON text
                 let count = try r.count()
                 for _ in 0..<count {
-                    let jobID = try r.string()
+                    let jobIDText = try r.string()
+                    guard let jobID = JobID(text: jobIDText) else { throw r.invalid("job id \(jobIDText)") }
                     let planID = try r.string()
                     let planVersion = try r.int()
                     let trigger = TriggerRef(type: try r.string(), occurrence: try r.string(), firedAt: try r.instant())

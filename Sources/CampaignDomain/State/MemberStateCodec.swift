@@ -245,7 +245,7 @@ public enum MemberStateCodec {
             guard !m.heldNotifications.isEmpty else { return false }
             w.varint(UInt64(m.heldNotifications.count))
             for held in m.heldNotifications {
-                w.string(held.jobID)
+                w.string(held.jobID.description)
                 w.string(held.planID)
                 w.signed(Int64(held.planVersion))
                 w.string(held.trigger.type)

@@ -20,7 +20,7 @@ import Testing
         let coupon = CouponAction(
             template: "BDAY-50", validity: .days(30), params: JSONObject([("discount", .number("50")), ("note", .string("a\nb"))]))
         let record = Self.encoder.couponJob(
-            jobID: "0190c7a2-0000-8000-8000-000000000001", coupon: coupon, validFrom: Instant.at("2026-03-09T01:00:00Z"),
+            jobID: JobID(text: "0190c7a2-0000-8000-8000-000000000001")!, coupon: coupon, validFrom: Instant.at("2026-03-09T01:00:00Z"),
             validUntil: Instant.at("2026-04-08T01:00:00Z"))
         #expect(record.role == .couponJobs)
         #expect(record.key == Array("m-\"1\\\u{1}é".utf8))
@@ -36,8 +36,8 @@ import Testing
 
     @Test func aNotificationJob() {
         let record = Self.encoder.notificationJob(
-            jobID: "0190c7a2-0000-8000-8000-000000000002", channel: .wechat, template: "birthday-greeting", locale: nil,
-            params: JSONObject([("couponTemplate", .string("BDAY-50")), ("pointsBalance", .string("1200"))]),
+            jobID: JobID(text: "0190c7a2-0000-8000-8000-000000000002")!, channel: .wechat, template: "birthday-greeting", locale: nil,
+            params: NotificationParams(JSONObject([("couponTemplate", .string("BDAY-50")), ("pointsBalance", .string("1200"))])),
             sendAfter: Instant.at("2026-03-09T02:00:00Z"))
         #expect(record.role == .notificationJobs)
         #expect(
@@ -48,7 +48,7 @@ import Testing
 
     @Test func decisionsFiredAndSuppressed() {
         let fired = Self.encoder.decision(
-            reason: nil, jobIDs: ["0190c7a2-0000-8000-8000-000000000001"], suppressedActions: [(action: 1, reason: .noConsent)])
+            reason: nil, jobIDs: [JobID(text: "0190c7a2-0000-8000-8000-000000000001")!], suppressedActions: [(action: 1, reason: .noConsent)])
         #expect(fired.role == .decisions)
         #expect(
             Self.text(fired)
@@ -89,5 +89,25 @@ import Testing
         plan.trigger = .anniversary(AnniversaryTrigger())
         #expect(plan.recordTemplate == JobEncoder.RecordTemplate(planID: plan.id, version: 7, triggerType: "anniversary"))
         #expect(plan.recordTemplate.planHeader == OutputRecord.Header("plan-id", plan.id))
+    }
+
+    /// A notification's params are the plan's, then the facts it did not set, in the order added; a held notification
+    /// keeps the same members as one object.
+    @Test func notificationParamsAreThePlansThenTheFactsItDidNotSet() {
+        var params = NotificationParams(JSONObject([("pointsBalance", .string("plan's")), ("note", .number("1"))]))
+        params.add("couponTemplate", .text("BDAY-\"50\""))
+        params.add("pointsBalance", .integer(1200))
+        params.add("expiresAt", .instant(Instant.at("2026-03-31T16:00:00Z")))
+        params.add("inactiveDays", .integer(-3))
+        params.add("couponTemplate", .text("again"))
+        #expect(params.count == 3)
+        let record = Self.encoder.notificationJob(
+            jobID: JobID(text: "0190c7a2-0000-8000-8000-000000000002")!, channel: .sms, template: "t", locale: "zh-CN", params: params,
+            sendAfter: Instant.at("2026-03-09T02:00:00Z"))
+        let written = #""params":{"pointsBalance":"plan's","note":1,"couponTemplate":"BDAY-\"50\"","expiresAt":"2026-03-31T16:00:00Z","inactiveDays":"-3"}"#
+        #expect(Self.text(record).contains(written))
+        var object = JSONWriter()
+        object.value(.object(params.object))
+        #expect(#""params":"# + object.string == written)
     }
 }

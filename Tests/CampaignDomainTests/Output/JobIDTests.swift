@@ -49,6 +49,21 @@ import Testing
     }
 
     /// Consumers use job ids as idempotency keys, so the derivation must never change between releases.
+    @Test func anIdReadsBackFromItsTextAndOnlyWellFormedTextIsAnId() throws {
+        let id = JobID(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 0)
+        #expect(id.description == "d3cda55f-2147-8226-840a-70fb438e4380")
+        #expect(id.bytes == Array(id.description.utf8))
+        let read = try #require(JobID(text: id.description))
+        #expect(read == id && read.hashValue == id.hashValue)
+        #expect(read != JobID(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 1))
+        for text in [
+            "", "d3cda55f-2147-8226-840a-70fb438e438", "d3cda55f-2147-8226-840a-70fb438e43800", "D3CDA55F-2147-8226-840A-70FB438E4380",
+            "d3cda55f_2147-8226-840a-70fb438e4380", "d3cda55f-2147-8226-840a-70fb438e438g", "d3cda55f-2147-8226-840a-70fb-38e4380",
+        ] {
+            #expect(JobID(text: text) == nil, "\(text)")
+        }
+    }
+
     @Test func idsAreTheSameAsEveryEarlierRelease() {
         // Computed independently: SHA-256 of "plan\0member\0occurrence\0action", 16 bytes, version 8, RFC 9562 variant.
         #expect(JobID.make(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 0) == "d3cda55f-2147-8226-840a-70fb438e4380")

@@ -189,6 +189,20 @@ import Testing
         #expect(throws: MemberStateDecodingError(.invalidUTF8, field: "occurrences")) { try MemberStateCodec.decode(occurrences) }
     }
 
+    @Test func aHeldJobWhoseIdIsNotAJobIdIsAnError() throws {
+        var member = MemberStateFactory.fullyPopulated()
+        let id = member.heldNotifications[0].jobID.description
+        member.heldNotifications.removeLast(member.heldNotifications.count - 1)
+        var bytes = MemberStateCodec.encode(member)
+        // The id's text, made one character short of a job id (its length byte stays, so the rest reads as before).
+        let text = Array(id.utf8)
+        let at = try #require((0...(bytes.count - 36)).first { Array(bytes[$0..<($0 + 36)]) == text })
+        bytes[at + 8] = UInt8(ascii: "x")
+        #expect(throws: MemberStateDecodingError(.invalidValue("job id \(id.prefix(8))x\(id.dropFirst(9))"), field: "heldNotifications")) {
+            try MemberStateCodec.decode(bytes)
+        }
+    }
+
     @Test func unknownZoneIsAnErrorInTheTimeZoneField() {
         var bytes = MemberStateCodec.encode(MemberState(id: "m", horizon: Instant(epochMillis: 0)))
         // Field 6 (timeZone), 8 bytes: "Mars/Oly" (length-prefixed, so the payload is 9 bytes).
