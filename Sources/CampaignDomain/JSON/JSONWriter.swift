@@ -9,6 +9,8 @@ public struct JSONWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
+    /// Whether `base` was allocated here (and is freed here), rather than lent by the caller.
+    private var ownsBuffer = true
     /// Whether the innermost open container already holds a value (the next one needs a comma).
     private var hasValue = false
     /// `hasValue` of the enclosing containers, innermost in bit 0 (the first 64 levels).
@@ -22,7 +24,22 @@ public struct JSONWriter: ~Copyable {
         base = .allocate(capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    /// A writer that starts in `buffer` (say, on the caller's stack), which must outlive it, and moves to memory of its
+    /// own only when the JSON outgrows it.
+    ///
+    /// Every job and decision is written once and copied out: writing it in a stack buffer spares an allocation each.
+    init(startingIn buffer: UnsafeMutableBufferPointer<UInt8>) {
+        if let start = buffer.baseAddress, buffer.count >= 16 {
+            base = start
+            capacity = buffer.count
+            ownsBuffer = false
+        } else {
+            capacity = 256
+            base = .allocate(capacity: capacity)
+        }
+    }
+
+    deinit { if ownsBuffer { base.deallocate() } }
 
     /// The JSON written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
@@ -180,7 +197,8 @@ public struct JSONWriter: ~Copyable {
     private mutating func grow(toHold needed: Int) {
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: max(needed, capacity * 2))
         grown.initialize(from: base, count: count)
-        base.deallocate()
+        if ownsBuffer { base.deallocate() }
+        ownsBuffer = true
         base = grown
         capacity = max(needed, capacity * 2)
     }

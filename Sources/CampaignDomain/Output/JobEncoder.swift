@@ -75,80 +75,93 @@ struct JobEncoder {
     }
 
     func couponJob(jobID: JobID, coupon: CouponAction, validFrom: Instant, validUntil: Instant) -> OutputRecord {
-        var w = JSONWriter(reservingCapacity: 512)
-        w.beginObject()
-        w.field("schema", "coupon-job/1")
-        w.field("jobId")
-        w.string(jobID)
-        w.field("memberId", memberID)
-        writeCommon(&w)
-        w.field("coupon")
-        w.beginObject()
-        w.field("template", coupon.template)
-        w.field("validFrom", firedAtText.reused(for: validFrom))
-        w.field("validUntil", firedAtText.reused(for: validUntil))
-        w.field("params")
-        w.value(.object(coupon.params))
-        w.endObject()
-        w.field("createdAt", createdAtText)
-        w.endObject()
-        return record(.couponJobs, w.finish(), jobID: jobID, facts: facts())
+        let value = json { w in
+            w.beginObject()
+            w.field("schema", "coupon-job/1")
+            w.field("jobId")
+            w.string(jobID)
+            w.field("memberId", memberID)
+            writeCommon(&w)
+            w.field("coupon")
+            w.beginObject()
+            w.field("template", coupon.template)
+            w.field("validFrom", firedAtText.reused(for: validFrom))
+            w.field("validUntil", firedAtText.reused(for: validUntil))
+            w.field("params")
+            w.value(.object(coupon.params))
+            w.endObject()
+            w.field("createdAt", createdAtText)
+            w.endObject()
+        }
+        return record(.couponJobs, value, jobID: jobID, facts: facts())
     }
 
     func notificationJob(
         jobID: JobID, channel: Channel, template: String, locale: String?, params: NotificationParams, sendAfter: Instant
     ) -> OutputRecord {
-        var w = JSONWriter(reservingCapacity: 512)
-        w.beginObject()
-        w.field("schema", "notification-job/1")
-        w.field("jobId")
-        w.string(jobID)
-        w.field("memberId", memberID)
-        writeCommon(&w)
-        w.field("notification")
-        w.beginObject()
-        w.field("channel", channel.rawValue)
-        w.field("template", template)
-        w.field("locale", locale)
-        w.field("params")
-        w.value(params)
-        w.endObject()
-        w.field("sendAfter", firedAtText.reused(for: sendAfter))
-        w.field("createdAt", createdAtText)
-        w.endObject()
-        return record(.notificationJobs, w.finish(), jobID: jobID, facts: facts(channel: channel.rawValue))
+        let value = json { w in
+            w.beginObject()
+            w.field("schema", "notification-job/1")
+            w.field("jobId")
+            w.string(jobID)
+            w.field("memberId", memberID)
+            writeCommon(&w)
+            w.field("notification")
+            w.beginObject()
+            w.field("channel", channel.rawValue)
+            w.field("template", template)
+            w.field("locale", locale)
+            w.field("params")
+            w.value(params)
+            w.endObject()
+            w.field("sendAfter", firedAtText.reused(for: sendAfter))
+            w.field("createdAt", createdAtText)
+            w.endObject()
+        }
+        return record(.notificationJobs, value, jobID: jobID, facts: facts(channel: channel.rawValue))
     }
 
     func decision(
         reason: SuppressionReason?, jobIDs: InlineList<JobID>, suppressedActions: [(action: Int, reason: SuppressionReason)]
     ) -> OutputRecord {
-        var w = JSONWriter(reservingCapacity: 384)
-        w.beginObject()
-        w.field("schema", "decision/1")
-        w.field("memberId", memberID)
-        writeCommon(&w)
-        w.field("outcome", reason == nil ? "fired" : "suppressed")
-        w.field("reason", reason?.rawValue)
-        w.field("jobIds")
-        w.beginArray()
-        for index in 0..<jobIDs.count { w.string(jobIDs[index]) }
-        w.endArray()
-        if !suppressedActions.isEmpty {
-            w.field("suppressedActions")
+        let value = json { w in
+            w.beginObject()
+            w.field("schema", "decision/1")
+            w.field("memberId", memberID)
+            writeCommon(&w)
+            w.field("outcome", reason == nil ? "fired" : "suppressed")
+            w.field("reason", reason?.rawValue)
+            w.field("jobIds")
             w.beginArray()
-            for entry in suppressedActions {
-                w.beginObject()
-                w.field("action", entry.action)
-                w.field("reason", entry.reason.rawValue)
-                w.endObject()
-            }
+            for index in 0..<jobIDs.count { w.string(jobIDs[index]) }
             w.endArray()
+            if !suppressedActions.isEmpty {
+                w.field("suppressedActions")
+                w.beginArray()
+                for entry in suppressedActions {
+                    w.beginObject()
+                    w.field("action", entry.action)
+                    w.field("reason", entry.reason.rawValue)
+                    w.endObject()
+                }
+                w.endArray()
+            }
+            w.field("createdAt", createdAtText)
+            w.endObject()
         }
-        w.field("createdAt", createdAtText)
-        w.endObject()
         return record(
-            .decisions, w.finish(), jobID: nil,
+            .decisions, value, jobID: nil,
             facts: facts(outcome: reason == nil ? "fired" : "suppressed", reason: reason?.rawValue, actionReasons: suppressedActions.map(\.reason.rawValue)))
+    }
+
+    /// One record's JSON, written by `body` in a buffer on the stack (on the heap only past 1 KiB) and copied out.
+    @inline(__always)
+    private func json(_ body: (inout JSONWriter) -> Void) -> [UInt8] {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { stack in
+            var w = JSONWriter(startingIn: stack)
+            body(&w)
+            return w.finish()
+        }
     }
 
     /// The `plan` and `trigger` members (CONTRACT §4): the template's prefix, which leaves the `trigger` object open,

@@ -105,4 +105,34 @@ import Testing
         for level in 0..<depth { expected += level == depth - 1 ? "]-1" : "],-1" }
         #expect(text == expected)
     }
+
+    /// A writer lent a buffer writes in it until the JSON outgrows it, then moves to memory of its own; the lent
+    /// buffer keeps what was written there, and nothing is lost at the move.
+    @Test func writesInALentBufferAndMovesOutWhenItOutgrowsIt() {
+        let long = String(repeating: "x", count: 100)
+        var expected = "["
+        var written: [UInt8] = []
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { lent in
+            var w = JSONWriter(startingIn: lent)
+            w.beginArray()
+            for index in 0..<5 {
+                w.string(long)
+                expected += (index == 0 ? "" : ",") + "\"" + long + "\""
+            }
+            w.endArray()
+            written = w.finish()
+            // Reused after `finish`, now from its own memory.
+            w.beginArray()
+            w.int(7)
+            w.endArray()
+            #expect(w.string == "[7]")
+        }
+        #expect(String(decoding: written, as: UTF8.self) == expected + "]")
+        // Too small to lend: the writer starts in memory of its own.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { lent in
+            var w = JSONWriter(startingIn: lent)
+            w.string(long)
+            #expect(w.string == "\"" + long + "\"")
+        }
+    }
 }
