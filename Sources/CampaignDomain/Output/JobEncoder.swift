@@ -49,6 +49,8 @@ struct JobEncoder {
         /// the occurrence's value.
         let prefix: [UInt8]
         let planHeader: OutputRecord.Header
+        /// The headers of a record with neither a job id nor a trace: one array every such decision shares.
+        let plainHeaders: [OutputRecord.Header]
 
         init(planID: String, version: Int, triggerType: String) {
             var w = JSONWriter(reservingCapacity: 96)
@@ -61,6 +63,7 @@ struct JobEncoder {
             w.fragment(",\"occurrence\":")
             prefix = w.finish()
             planHeader = OutputRecord.Header("plan-id", planID)
+            plainHeaders = [JobEncoder.contentType, planHeader]
         }
     }
 
@@ -174,7 +177,7 @@ struct JobEncoder {
     }
 
     /// The same for every record: built once and shared.
-    private static let contentType = OutputRecord.Header("content-type", "application/json")
+    static let contentType = OutputRecord.Header("content-type", "application/json")
 
     private func facts(channel: String? = nil, outcome: String? = nil, reason: String? = nil, actionReasons: [String] = []) -> OutputRecord.Facts {
         OutputRecord.Facts(
@@ -189,7 +192,7 @@ struct JobEncoder {
             case (let jobID?, let traceHeader?): [Self.contentType, OutputRecord.Header("job-id", bytes: jobID.bytes), template.planHeader, traceHeader]
             case (let jobID?, nil): [Self.contentType, OutputRecord.Header("job-id", bytes: jobID.bytes), template.planHeader]
             case (nil, let traceHeader?): [Self.contentType, template.planHeader, traceHeader]
-            case (nil, nil): [Self.contentType, template.planHeader]
+            case (nil, nil): template.plainHeaders
             }
         let record = OutputRecord(role: role, key: key, value: value, headers: headers, planID: planID, facts: facts)
         return consume record
