@@ -110,6 +110,10 @@ extension AudiencePredicate {
         case .any(let predicates):
             return predicates.contains { $0.matches(member, today: today, zone: zone, data: data) }
         case .not(let predicate): return !predicate.matches(member, today: today, zone: zone, data: data)
+        case .compare(.tags, .contains(let tag)):
+            // Read in the member's packed tags: the tag list as strings was an array and a string per tag, for each
+            // member each time the plan was evaluated.
+            return member.hasTag(tag)
         case .compare(let field, let comparison):
             return comparison.matches(field.value(of: member, today: today, zone: zone, event: data))
         }

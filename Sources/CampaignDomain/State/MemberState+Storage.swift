@@ -346,6 +346,27 @@ extension MemberState {
     /// unpacks, for the changelog encoder to write without a string per tag.
     var packedTags: String? { storage.rare?.fields.unpackableTags == nil ? storage.profile?.value.tags ?? "" : nil }
 
+    /// Whether the member has the tag `tag` (`tags.contains(tag)`, without unpacking the tags).
+    func hasTag(_ tag: String) -> Bool {
+        guard var packed = packedTags else { return tags.contains(tag) }
+        var tag = tag
+        return tag.withUTF8 { wanted in
+            packed.withUTF8 { utf8 in
+                // Each tag is the run of bytes after a separator, up to the next one or the end.
+                var start = 0
+                while start < utf8.count {
+                    var end = start + 1
+                    while end < utf8.count, utf8[end] != Self.tagSeparator { end += 1 }
+                    if end - start - 1 == wanted.count, UnsafeBufferPointer(rebasing: utf8[(start + 1)..<end]).elementsEqual(wanted) {
+                        return true
+                    }
+                    start = end
+                }
+                return false
+            }
+        }
+    }
+
     /// The tags `packTags` joined into `packed`.
     static func unpackTags(_ packed: String) -> [String] {
         guard !packed.isEmpty else { return [] }

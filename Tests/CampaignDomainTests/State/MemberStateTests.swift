@@ -1,4 +1,4 @@
-import CampaignDomain
+@testable import CampaignDomain
 import TestSupport
 import Testing
 
@@ -98,5 +98,18 @@ import Testing
             if index == 2 { #expect(store.member("m-1")?.activityStreakDays == 3) }
         }
         #expect(store.member("m-1")?.activityStreakDays == 1)
+    }
+
+    /// `hasTag` reads the packed tags; it must answer as the unpacked list does, for tags that pack and tags that do not.
+    @Test func hasTagAnswersAsTheTagListDoes() {
+        let lists: [[String]] = [[], ["vip"], ["vip", "会员", ""], ["vi", "vipp", "x"], ["a\u{1F}b", "vip"], [""], ["vip", "vip"]]
+        let probes = ["vip", "vi", "vipp", "", "会员", "a", "b", "a\u{1F}b", "x", "VIP"]
+        for list in lists {
+            var member = MemberState(id: "m", horizon: Instant(epochMillis: 0))
+            member.tags = list
+            for probe in probes {
+                #expect(member.hasTag(probe) == list.contains(probe), "\(list) has \(probe)")
+            }
+        }
     }
 }
