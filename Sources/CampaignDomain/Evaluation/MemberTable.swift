@@ -16,6 +16,9 @@ public struct MemberTable: Sendable, Equatable {
     /// Slots free for reuse.
     private var free: [UInt32] = []
     public private(set) var count = 0
+    /// Changes whenever a member is added or removed, or a freed slot becomes reusable: what refers to members by
+    /// slot (a sweep's order) is only good for the generation it was made in.
+    private(set) var generation = 0
 
     public init() {}
 
@@ -89,6 +92,7 @@ public struct MemberTable: Sendable, Equatable {
             slots[Int(found.slot)] = member
             return previous
         }
+        generation &+= 1
         if (count + 1) * 4 > index.count * 3 { grow() }
         let slot: UInt32
         if let reused = free.popLast() {
@@ -114,6 +118,7 @@ public struct MemberTable: Sendable, Equatable {
         slots[Int(found.slot)] = nil
         freed.append(found.slot)
         count -= 1
+        generation &+= 1
         // Backward-shift deletion: move later entries of the probe run into the gap when that is nearer their home.
         let mask = index.count - 1
         var gap = found.bucket
@@ -133,6 +138,7 @@ public struct MemberTable: Sendable, Equatable {
 
     /// Lets slots freed so far be reused: call only when nothing refers to a removed member's slot any more.
     mutating func reuseFreedSlots() {
+        generation &+= 1
         free += freed
         freed.removeAll()
     }

@@ -109,6 +109,7 @@ extension PartitionStore {
     }
 
     private mutating func putBack(_ id: String, _ original: MemberState?) {
+        sweepOrders = nil
         if let current = members[id] { uncount(zoneKey: Self.zoneKey(current)) }
         members[id] = original
         if let original {

@@ -12,6 +12,13 @@ struct RecurringCursor: Sendable, Hashable {
     var trigger: RecurringTrigger
 }
 
+/// Each zone's members (by slot) in the order a sweep visits them, as of one `MemberTable.generation`.
+struct SweepOrders: Sendable {
+    let generation: Int
+    /// By the zone's interned box (nil for the programme's zone).
+    let slotsByZone: [ObjectIdentifier?: [UInt32]]
+}
+
 extension PartitionStore {
     /// Evaluates each recurring plan for the members of each zone whose local fire time has come.
     ///
@@ -28,11 +35,13 @@ extension PartitionStore {
             let occurrence = Occurrence(key: date.description, fireAt: cursor.fireAt, details: .recurring(date))
             // One evaluator for the sweep: making one per member copied the engine for each.
             let evaluator = Evaluator(engine: engine, now: now, zone: zone, traceparent: nil)
-            for (memberID, slot) in members(inZone: key.zoneKey) {
-                let eligible = members.member(inSlot: slot).map {
-                    $0.horizon <= cursor.fireAt && ($0.recurringLast[plan.id].map { $0 < date } ?? true)
+            for slot in sweepOrder(inZone: key.zoneKey) {
+                // The member is read in the closure only: a copy still held when it is changed below would make the
+                // change copy its box.
+                let eligibleID = members.member(inSlot: slot).flatMap {
+                    $0.horizon <= cursor.fireAt && ($0.recurringLast[plan.id].map { $0 < date } ?? true) ? $0.id : nil
                 }
-                guard eligible == true else { continue }
+                guard let memberID = eligibleID else { continue }
                 // Journalled, then taken out of its slot while it changes (as `processMember(inSlot:)` does): changed
                 // through a copy read by id, the member's box was copied on every sweep.
                 noteChange(memberID)
@@ -76,6 +85,7 @@ extension PartitionStore {
     /// Moves a member between zone counts (`old` nil: the member was not in the store) and makes sure its zone has
     /// cursors.
     mutating func reindex(_ memberID: String, from old: String?, to new: String, engine: Engine) {
+        sweepOrders = nil
         if old != new {
             if let old { uncount(zoneKey: old) }
             zoneCounts[new, default: 0] += 1
@@ -85,6 +95,7 @@ extension PartitionStore {
 
     /// Takes a member off its zone's count, forgetting zones left without members.
     mutating func uncount(zoneKey: String) {
+        sweepOrders = nil
         guard let count = zoneCounts[zoneKey] else { return }
         zoneCounts[zoneKey] = count > 1 ? count - 1 : nil
     }
@@ -98,6 +109,25 @@ extension PartitionStore {
         let zone = zoneKey.isEmpty ? nil : Zone(identifier: zoneKey).map(SharedValues.zone)
         guard zoneKey.isEmpty || zone != nil else { return [] }
         return members.slotsSortedByID { $0.storage.sharedTimeZone === zone }
+    }
+
+    /// The slots of a zone's members sorted by member id, the order a sweep visits them.
+    ///
+    /// Every zone's are made in one walk over the members and kept until a member comes, goes or changes zone: each
+    /// sweep of each plan in each zone walked every member and sorted the zone's ids again. They cost 4 bytes a member.
+    mutating func sweepOrder(inZone zoneKey: String) -> [UInt32] {
+        if sweepOrders?.generation != members.generation {
+            var byZone: [ObjectIdentifier?: [UInt32]] = [:]
+            for (_, slot) in members.slotsSortedByID() {
+                let zone = members.member(inSlot: slot)?.storage.sharedTimeZone.map(ObjectIdentifier.init)
+                byZone[zone, default: []].append(slot)
+            }
+            sweepOrders = SweepOrders(generation: members.generation, slotsByZone: byZone)
+        }
+        // Zones are interned without a cap, so the box identifies the zone.
+        let zone = zoneKey.isEmpty ? nil : Zone(identifier: zoneKey).map(SharedValues.zone)
+        guard zoneKey.isEmpty || zone != nil else { return [] }
+        return sweepOrders?.slotsByZone[zone.map(ObjectIdentifier.init)] ?? []
     }
 
     func zone(for key: String, engine: Engine) -> Zone {

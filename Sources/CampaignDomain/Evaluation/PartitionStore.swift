@@ -12,6 +12,9 @@ public struct PartitionStore: Sendable {
     var zoneCounts: [String: Int] = [:]
     /// The next fire instant of each recurring plan in each zone.
     var recurringCursors: [RecurringCursor.Key: RecurringCursor] = [:]
+    /// Each zone's members in the order a sweep visits them, kept from one sweep to the next while no member comes,
+    /// goes or changes zone (see `sweepOrder(inZone:)`); nil until a sweep needs it, and after such a change.
+    var sweepOrders: SweepOrders?
     /// The latest clock reading the store was given.
     public internal(set) var clock: Instant?
     /// Members changed since the last checkpoint, with their state before the first change (see `+Changelog`).

@@ -73,6 +73,30 @@ import Testing
         #expect(harness.notificationJobs.map { $0.string("trigger.occurrence")! } == ["2026-01-31", "2026-02-28", "2026-03-31"])
     }
 
+    /// A sweep visits a zone's members in id order, remembered from the sweep before: members who enrolled, were
+    /// erased or changed zone in between must be visited (or not) all the same.
+    @Test mutating func weeklySweepsFollowMembersWhoCameLeftOrMoved() {
+        let friday = plan("friday", #"{"type":"recurring","every":"week","on":"friday","at":"10:00"}"#)
+        var harness = SimulationHarness(plans: [friday], until: "2026-12-19T00:00:00Z")
+        harness.send(
+            events.enrolled("m-2", at: "2026-12-01T09:00:00+08:00", timezone: "Asia/Shanghai"),
+            events.enrolled("m-4", at: "2026-12-01T09:00:00+08:00", timezone: "Asia/Shanghai"),
+            events.enrolled("m-3", at: "2026-12-01T09:00:00+08:00", timezone: "America/New_York"),
+            // After the first Friday's sweeps in both zones.
+            events.enrolled("m-1", at: "2026-12-05T09:00:00+08:00", timezone: "Asia/Shanghai"),
+            events.event("member.erased", "m-4", at: "2026-12-05T09:00:00+08:00"),
+            events.event("member.updated", "m-3", at: "2026-12-05T09:00:00+08:00", data: #"{"timezone":"Asia/Shanghai"}"#),
+            // After the second: a move alone, with no member coming or going.
+            events.event("member.updated", "m-2", at: "2026-12-12T09:00:00+08:00", data: #"{"timezone":"America/New_York"}"#))
+        harness.finish()
+        let fired = harness.notificationJobs.map { "\($0.string("trigger.firedAt")!) \($0.string("memberId")!)" }
+        #expect(fired == [
+            "2026-12-04T02:00:00Z m-2", "2026-12-04T02:00:00Z m-4", "2026-12-04T15:00:00Z m-3",
+            "2026-12-11T02:00:00Z m-1", "2026-12-11T02:00:00Z m-2", "2026-12-11T02:00:00Z m-3",
+            "2026-12-18T02:00:00Z m-1", "2026-12-18T02:00:00Z m-3", "2026-12-18T15:00:00Z m-2",
+        ])
+    }
+
     @Test func weeklyAndYearlyDates() {
         let friday = RecurringTrigger(every: .week(weekday: 5))
         #expect(friday.firstDate(onOrAfter: LocalDate(year: 2026, month: 11, day: 25)) == LocalDate(year: 2026, month: 11, day: 27))
