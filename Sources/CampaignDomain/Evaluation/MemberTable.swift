@@ -110,6 +110,19 @@ public struct MemberTable: Sendable, Equatable {
         return nil
     }
 
+    /// Puts `member` in slot `slot` in place of the member there, which must have the same id.
+    mutating func replace(_ member: MemberState, inSlot slot: UInt32) {
+        precondition(slots[Int(slot)]?.id == member.id, "a member replaces the member with its id")
+        slots[Int(slot)] = member
+    }
+
+    /// Stores a member whose id is not in the table yet; returns its slot.
+    mutating func insert(_ member: MemberState) -> UInt32 {
+        let previous = updateValue(member, forKey: member.id)
+        precondition(previous == nil, "a member is inserted once")
+        return find(member.id)!.slot
+    }
+
     /// Removes the member `id`; returns it.
     @discardableResult
     public mutating func removeValue(forKey id: String) -> MemberState? {

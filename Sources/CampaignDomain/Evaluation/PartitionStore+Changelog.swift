@@ -24,6 +24,15 @@ extension PartitionStore {
         uncheckpointed.updateValue(members[memberID], forKey: memberID)
     }
 
+    /// `noteChange` for the member in slot `slot`, hashing its id once.
+    mutating func noteChange(_ memberID: String, inSlot slot: UInt32) {
+        let current = members.member(inSlot: slot)
+        // Through the defaulting subscript's modify accessor: the current state is stored only when the id is new.
+        Self.keepFirst(&uncheckpointed[memberID, default: current])
+    }
+
+    private static func keepFirst(_ state: inout MemberState?) {}
+
     /// Whether any member was touched since the last checkpoint.
     public var hasPendingChanges: Bool { !uncheckpointed.isEmpty }
 

@@ -44,7 +44,7 @@ extension PartitionStore {
                 guard let memberID = eligibleID else { continue }
                 // Journalled, then taken out of its slot while it changes (as `processMember(inSlot:)` does): changed
                 // through a copy read by id, the member's box was copied on every sweep.
-                noteChange(memberID)
+                noteChange(memberID, inSlot: slot)
                 guard var member = members.takeMember(inSlot: slot) else { continue }
                 evaluator.evaluate(plan: plan, occurrence: occurrence, member: &member, budget: &budget, into: &out)
                 var queued: Instant?

@@ -59,8 +59,10 @@ public struct PartitionStore: Sendable {
     ) -> ApplyOutcome {
         advanceClock(to: now)
         if case .unknown = event.payload { return .ignoredUnknownType }
-        if isDuplicate(event) { return .duplicate }
         let memberID = event.subject
+        // Found once: every later step reaches the member by its slot, not by hashing its id again.
+        let slot = members.slot(of: memberID)
+        if let slot, members.member(inSlot: slot)?.recentEvents.contains(event.dedupHash) == true { return .duplicate }
         if case .erased = event.payload {
             // What fell due before the erasure still fires first, as it does for any other event (and in `simulate`).
             if let due = members[memberID]?.nextDue, due <= now {
@@ -72,10 +74,10 @@ public struct PartitionStore: Sendable {
             return .erased
         }
         // Whatever was due before this event fires first, as if the event came a moment later.
-        if let due = members[memberID]?.nextDue, due <= now {
-            processMember(memberID, now: now, engine: engine, traceparent: nil, into: &out)
+        if let slot, let due = members.nextDue(inSlot: slot), due <= now {
+            processMember(inSlot: slot, now: now, engine: engine, traceparent: nil, into: &out)
         }
-        let before = members[memberID]
+        let before = slot.flatMap { members.member(inSlot: $0) }
         var member = before ?? MemberState(id: memberID, horizon: now)
         member.recentEvents.insert(event.dedupHash)
         let effectiveTime = engine.effectiveTime(of: event, now: now)
@@ -93,16 +95,16 @@ public struct PartitionStore: Sendable {
             Evaluator(engine: engine, now: now, zone: zone, traceparent: event.traceparent)
                 .evaluate(plan: engine.eventPlans[index], occurrence: occurrence, member: &member, budget: &budget, into: &out)
         }
-        noteChange(memberID)
+        if let slot { noteChange(memberID, inSlot: slot) } else { noteChange(memberID) }
         let zoneChanged = before == nil || before?.timeZoneID != member.timeZoneID
         if zoneChanged {
             reindex(memberID, from: before.map(Self.zoneKey), to: Self.zoneKey(member), engine: engine)
         }
         if let before, !zoneChanged, reschedule(&member, after: before, now: now, zone: zone, engine: engine) {
-            members[memberID] = member
+            members.replace(member, inSlot: slot!)
         } else {
-            members[memberID] = member
-            processMember(memberID, now: now, engine: engine, traceparent: event.traceparent, into: &out)
+            let stored = slot.map { members.replace(member, inSlot: $0); return $0 } ?? members.insert(member)
+            processMember(inSlot: stored, now: now, engine: engine, traceparent: event.traceparent, into: &out)
         }
         return .applied
     }
@@ -237,7 +239,7 @@ public struct PartitionStore: Sendable {
     ) {
         guard let memberID = members.member(inSlot: slot)?.id else { return }
         // Journalled before the member leaves the table: the journal keeps the state from before the first change.
-        noteChange(memberID)
+        noteChange(memberID, inSlot: slot)
         guard var member = members.takeMember(inSlot: slot) else { return }
         member.points.dropExpired(at: now)
         while let held = member.heldNotifications.first, held.releaseAt <= now {
