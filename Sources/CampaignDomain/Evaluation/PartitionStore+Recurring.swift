@@ -122,7 +122,8 @@ extension PartitionStore {
                 let zone = members.member(inSlot: slot)?.storage.sharedTimeZone.map(ObjectIdentifier.init)
                 byZone[zone, default: []].append(slot)
             }
-            sweepOrders = SweepOrders(generation: members.generation, slotsByZone: byZone)
+            // Copied to their exact size: grown by appending, they kept up to twice the room.
+            sweepOrders = SweepOrders(generation: members.generation, slotsByZone: byZone.mapValues { $0.withUnsafeBufferPointer(Array.init) })
         }
         // Zones are interned without a cap, so the box identifies the zone.
         let zone = zoneKey.isEmpty ? nil : Zone(identifier: zoneKey).map(SharedValues.zone)

@@ -1,7 +1,7 @@
 /// Writes compact JSON with members in the order they are written, so output is byte-for-byte deterministic.
 ///
-/// Hot: every job and decision is written with it. It writes into a buffer it owns (growing by doubling), through
-/// its pointer, and keeps its nesting in a bit stack. Noncopyable, so the buffer has one owner and no write needs the
+/// Hot: every job and decision is written with it. It writes through the pointer of a buffer it owns (growing by
+/// doubling), or of one the caller lends it until the JSON outgrows it, and keeps its nesting in a bit stack. Noncopyable, so the buffer has one owner and no write needs the
 /// uniqueness check an array makes on every mutable access (about twenty-five per record); `finish()` copies the
 /// JSON out into an array of its exact size.
 public struct JSONWriter: ~Copyable {
@@ -112,8 +112,8 @@ public struct JSONWriter: ~Copyable {
         hasValue = false
     }
 
-    /// Writes pre-encoded JSON text as it is, without a separator: for templates put together from fragments, with
-    /// nothing opened (`beginObject`) around them.
+    /// Writes pre-encoded JSON text as it is, without a separator or any change to the writer's nesting: for
+    /// templates put together from fragments, whose brackets the caller balances.
     mutating func fragment(_ text: StaticString) { put(text) }
 
     /// Writes bytes that need no escaping (no control character, quote, backslash or DEL) as a JSON string.

@@ -346,9 +346,12 @@ extension MemberState {
     /// unpacks, for the changelog encoder to write without a string per tag.
     var packedTags: String? { storage.rare?.fields.unpackableTags == nil ? storage.profile?.value.tags ?? "" : nil }
 
-    /// Whether the member has the tag `tag` (`tags.contains(tag)`, without unpacking the tags).
+    /// Whether the member has the tag `tag` (`tags.contains(tag)`, without unpacking the tags when they are ASCII).
     func hasTag(_ tag: String) -> Bool {
-        guard var packed = packedTags else { return tags.contains(tag) }
+        // Non-ASCII text compares as strings do (canonically equivalent spellings are equal), not byte by byte.
+        guard var packed = packedTags, tag.utf8.allSatisfy({ $0 < 0x80 }), packed.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return tags.contains(tag)
+        }
         var tag = tag
         return tag.withUTF8 { wanted in
             packed.withUTF8 { utf8 in

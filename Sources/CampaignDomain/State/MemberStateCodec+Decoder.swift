@@ -301,7 +301,7 @@ extension MemberStateCodec {
                 profile.appendToPart(raw)
                 tagLengths.append(raw.count)
             }
-            profile.end(start)
+            profile.end(start, droppingIfEmpty: true)
             guard separated, let packed = profile.part(9) else { return }
             // A tag holding the separator cannot be packed: the tags are kept as a list (rare).
             var tags: [String] = []

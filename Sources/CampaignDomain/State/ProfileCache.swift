@@ -14,14 +14,15 @@ struct ProfileCache: Sendable {
 
         mutating func clear() { bytes.removeAll(keepingCapacity: true) }
 
-        /// Adds the part of field `tag`.
+        /// Adds the part of field `tag`, even an empty one: an empty tier, locale or zone is a value, not an absence.
         mutating func append(_ tag: UInt8, _ part: UnsafeRawBufferPointer) {
             let start = begin(tag)
             bytes.append(contentsOf: part)
-            end(start)
+            end(start, droppingIfEmpty: false)
         }
 
-        /// Starts the part of field `tag`, whose bytes the caller appends with `appendToPart`; returns where it starts.
+        /// Starts the part of field `tag`, whose bytes the caller appends with `appendToPart` before `end`; returns where
+        /// it starts.
         mutating func begin(_ tag: UInt8) -> Int {
             let start = bytes.count
             bytes.append(tag)
@@ -32,11 +33,11 @@ struct ProfileCache: Sendable {
         mutating func appendToPart(_ byte: UInt8) { bytes.append(byte) }
         mutating func appendToPart(_ part: UnsafeRawBufferPointer) { bytes.append(contentsOf: part) }
 
-        /// Ends the part that starts at `start`, writing its length; drops it when it is empty, as a record without
-        /// the field would have it.
-        mutating func end(_ start: Int) {
+        /// Ends the part that starts at `start`, writing its length; `droppingIfEmpty` drops it when it has no bytes
+        /// (tags: no tags are the same as no tag field).
+        mutating func end(_ start: Int, droppingIfEmpty: Bool) {
             let length = bytes.count - start - 5
-            guard length > 0 else {
+            guard length > 0 || !droppingIfEmpty else {
                 bytes.removeSubrange(start...)
                 return
             }

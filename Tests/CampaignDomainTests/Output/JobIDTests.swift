@@ -48,7 +48,6 @@ import Testing
         #expect(Set(others + [id]).count == 5)
     }
 
-    /// Consumers use job ids as idempotency keys, so the derivation must never change between releases.
     @Test func anIdReadsBackFromItsTextAndOnlyWellFormedTextIsAnId() throws {
         let id = JobID(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 0)
         #expect(id.description == "d3cda55f-2147-8226-840a-70fb438e4380")
@@ -64,6 +63,7 @@ import Testing
         }
     }
 
+    /// Consumers use job ids as idempotency keys, so the derivation must never change between releases.
     @Test func idsAreTheSameAsEveryEarlierRelease() {
         // Computed independently: SHA-256 of "plan\0member\0occurrence\0action", 16 bytes, version 8, RFC 9562 variant.
         #expect(JobID.make(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 0) == "d3cda55f-2147-8226-840a-70fb438e4380")

@@ -102,8 +102,11 @@ import Testing
 
     /// `hasTag` reads the packed tags; it must answer as the unpacked list does, for tags that pack and tags that do not.
     @Test func hasTagAnswersAsTheTagListDoes() {
-        let lists: [[String]] = [[], ["vip"], ["vip", "会员", ""], ["vi", "vipp", "x"], ["a\u{1F}b", "vip"], [""], ["vip", "vip"]]
-        let probes = ["vip", "vi", "vipp", "", "会员", "a", "b", "a\u{1F}b", "x", "VIP"]
+        let lists: [[String]] = [
+            [], ["vip"], ["vip", "会员", ""], ["vi", "vipp", "x"], ["a\u{1F}b", "vip"], [""], ["vip", "vip"], ["caf\u{E9}", "\u{212A}"],
+        ]
+        // Canonically equivalent spellings: "cafe" with a combining accent, and K for the Kelvin sign.
+        let probes = ["vip", "vi", "vipp", "", "会员", "a", "b", "a\u{1F}b", "x", "VIP", "cafe\u{301}", "K", "caf\u{E9}"]
         for list in lists {
             var member = MemberState(id: "m", horizon: Instant(epochMillis: 0))
             member.tags = list

@@ -41,15 +41,19 @@ import Testing
         }
     }
 
-    @Test func partsReadBackAndEmptyPartsAreLeftOut() {
+    @Test func partsReadBackAndOnlyEmptyTagsAreLeftOut() {
         var key = key([(4, "gold"), (7, "zh-CN"), (6, "")])
         #expect(key.part(4).map { Array($0) } == Array("gold".utf8))
         #expect(key.part(7).map { Array($0) } == Array("zh-CN".utf8))
-        #expect(key.part(6) == nil)
+        // An empty zone (or tier, or locale) is there, empty: a value, not an absence.
+        #expect(key.part(6).map { Array($0) } == [])
+        let noTags = key.begin(9)
+        key.end(noTags, droppingIfEmpty: true)
+        #expect(key.part(9) == nil)
         let tags = key.begin(9)
         key.appendToPart(MemberState.tagSeparator)
         Array("vip".utf8).withUnsafeBytes { key.appendToPart($0) }
-        key.end(tags)
+        key.end(tags, droppingIfEmpty: true)
         #expect(key.part(9).map { Array($0) } == [MemberState.tagSeparator] + Array("vip".utf8))
         key.remove(tags)
         #expect(key.part(9) == nil && key.part(7) != nil)
@@ -86,6 +90,23 @@ import Testing
         let fourth = try decoder.decode(reordered).member
         #expect(fourth.tier == "gold" && fourth.locale == "zh-CN" && fourth.timeZoneID == "Asia/Shanghai" && fourth.tags == ["vip", "会员"])
         #expect(fourth.storage.profile === first.storage.profile)
+    }
+
+    /// An empty tier or locale is a value a member can have (an event can set it): it comes back as it was, not as
+    /// none; an empty zone is still an unknown zone.
+    @Test func emptyTiersAndLocalesRoundTripAndAnEmptyZoneIsUnknown() throws {
+        var member = MemberState(id: "m-1", horizon: Instant(epochMillis: 0))
+        member.tier = ""
+        member.locale = ""
+        var decoder = MemberStateCodec.Decoder()
+        for _ in 0..<2 {
+            let decoded = try decoder.decode(MemberStateCodec.encode(member)).member
+            #expect(decoded == member && decoded.tier == "" && decoded.locale == "")
+        }
+        var bytes = MemberStateCodec.encode(MemberState(id: "m", horizon: Instant(epochMillis: 0)))
+        bytes += [6, 1, 0]
+        bytes[1] += 1
+        #expect(throws: MemberStateDecodingError(.invalidValue("unknown time zone "), field: "timeZone")) { try decoder.decode(bytes) }
     }
 
     @Test func invalidUTF8InATierIsAnErrorInItsField() {
