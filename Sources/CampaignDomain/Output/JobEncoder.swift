@@ -79,12 +79,7 @@ struct JobEncoder {
 
     func couponJob(jobID: JobID, coupon: CouponAction, validFrom: Instant, validUntil: Instant) -> OutputRecord {
         let value = json { w in
-            w.beginObject()
-            w.field("schema", "coupon-job/1")
-            w.field("jobId")
-            w.string(jobID)
-            w.field("memberId", memberID)
-            writeCommon(&w)
+            writeJobStart(&w, schema: "coupon-job/1", jobID: jobID)
             w.field("coupon")
             w.beginObject()
             w.field("template", coupon.template)
@@ -103,12 +98,7 @@ struct JobEncoder {
         jobID: JobID, channel: Channel, template: String, locale: String?, params: NotificationParams, sendAfter: Instant
     ) -> OutputRecord {
         let value = json { w in
-            w.beginObject()
-            w.field("schema", "notification-job/1")
-            w.field("jobId")
-            w.string(jobID)
-            w.field("memberId", memberID)
-            writeCommon(&w)
+            writeJobStart(&w, schema: "notification-job/1", jobID: jobID)
             w.field("notification")
             w.beginObject()
             w.field("channel", channel.rawValue)
@@ -165,6 +155,16 @@ struct JobEncoder {
             body(&w)
             return w.finish()
         }
+    }
+
+    /// What every job starts with: its `schema`, `jobId`, `memberId`, `plan` and `trigger` members.
+    private func writeJobStart(_ w: inout JSONWriter, schema: String, jobID: JobID) {
+        w.beginObject()
+        w.field("schema", schema)
+        w.field("jobId")
+        w.string(jobID)
+        w.field("memberId", memberID)
+        writeCommon(&w)
     }
 
     /// The `plan` and `trigger` members (CONTRACT §4): the template's prefix, which leaves the `trigger` object open,
