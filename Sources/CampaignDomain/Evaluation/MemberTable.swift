@@ -85,12 +85,17 @@ public struct MemberTable: Sendable, Equatable {
     /// Stores `member` under `id` (which must be `member.id`); returns the member it replaced.
     @discardableResult
     public mutating func updateValue(_ member: MemberState, forKey id: String) -> MemberState? {
+        store(member, forKey: id).previous
+    }
+
+    /// `updateValue`, also returning the member's slot.
+    private mutating func store(_ member: MemberState, forKey id: String) -> (previous: MemberState?, slot: UInt32) {
         precondition(member.id == id, "a member is stored under its own id")
         let hash = id.hashValue
         if let found = find(id, hash: hash) {
             let previous = slots[Int(found.slot)]
             slots[Int(found.slot)] = member
-            return previous
+            return (previous, found.slot)
         }
         generation &+= 1
         if (count + 1) * 4 > index.count * 3 { grow() }
@@ -107,7 +112,7 @@ public struct MemberTable: Sendable, Equatable {
         while index[bucket] != 0 { bucket = (bucket + 1) & (index.count - 1) }
         index[bucket] = slot + 1
         count += 1
-        return nil
+        return (nil, slot)
     }
 
     /// Puts `member` in slot `slot` in place of the member there, which must have the same id.
@@ -118,9 +123,9 @@ public struct MemberTable: Sendable, Equatable {
 
     /// Stores a member whose id is not in the table yet; returns its slot.
     mutating func insert(_ member: MemberState) -> UInt32 {
-        let previous = updateValue(member, forKey: member.id)
-        precondition(previous == nil, "a member is inserted once")
-        return find(member.id)!.slot
+        let stored = store(member, forKey: member.id)
+        precondition(stored.previous == nil, "a member is inserted once")
+        return stored.slot
     }
 
     /// Removes the member `id`; returns it.

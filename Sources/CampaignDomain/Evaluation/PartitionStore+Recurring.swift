@@ -101,14 +101,19 @@ extension PartitionStore {
     }
 
     /// The ids of the members in a zone, sorted (a sweep's order).
-    func memberIDs(inZone zoneKey: String) -> [String] { members(inZone: zoneKey).map(\.id) }
+    func memberIDs(inZone zoneKey: String) -> [String] {
+        guard case .some(let zone) = Self.sharedZone(forKey: zoneKey) else { return [] }
+        return members.slotsSortedByID { $0.storage.sharedTimeZone === zone }.map(\.id)
+    }
 
-    /// The members in a zone with their slots, sorted by id (a sweep's order).
-    func members(inZone zoneKey: String) -> [(id: String, slot: UInt32)] {
-        // Zones are interned without a cap, so comparing boxes is comparing zone ids, without copying strings.
-        let zone = zoneKey.isEmpty ? nil : Zone(identifier: zoneKey).map(SharedValues.zone)
-        guard zoneKey.isEmpty || zone != nil else { return [] }
-        return members.slotsSortedByID { $0.storage.sharedTimeZone === zone }
+    /// The interned box of the zone a zone key names: `.some(nil)` for the programme's zone (`""`), nil for a zone the
+    /// database does not know.
+    ///
+    /// Zones are interned without a cap, so the box identifies the zone: members are matched by box, without copying
+    /// strings.
+    static func sharedZone(forKey zoneKey: String) -> SharedValue<Zone>?? {
+        if zoneKey.isEmpty { return .some(nil) }
+        return Zone(identifier: zoneKey).map { .some(SharedValues.zone($0)) } ?? nil
     }
 
     /// The slots of a zone's members sorted by member id, the order a sweep visits them.
@@ -125,9 +130,7 @@ extension PartitionStore {
             // Copied to their exact size: grown by appending, they kept up to twice the room.
             sweepOrders = SweepOrders(generation: members.generation, slotsByZone: byZone.mapValues { $0.withUnsafeBufferPointer(Array.init) })
         }
-        // Zones are interned without a cap, so the box identifies the zone.
-        let zone = zoneKey.isEmpty ? nil : Zone(identifier: zoneKey).map(SharedValues.zone)
-        guard zoneKey.isEmpty || zone != nil else { return [] }
+        guard case .some(let zone) = Self.sharedZone(forKey: zoneKey) else { return [] }
         return sweepOrders?.slotsByZone[zone.map(ObjectIdentifier.init)] ?? []
     }
 

@@ -48,7 +48,12 @@ public struct PartitionStore: Sendable {
 
     /// Whether the same source and id were already seen among the member's last events.
     public func isDuplicate(_ event: ActivityEvent) -> Bool {
-        members[event.subject]?.recentEvents.contains(event.dedupHash) ?? false
+        members.slot(of: event.subject).map { isDuplicate(event, inSlot: $0) } ?? false
+    }
+
+    /// `isDuplicate` for the event's member, in slot `slot`.
+    func isDuplicate(_ event: ActivityEvent, inSlot slot: UInt32) -> Bool {
+        members.member(inSlot: slot)?.recentEvents.contains(event.dedupHash) ?? false
     }
 
     /// Applies one event at clock time `now`: first fires the member's timers due by `now`, then changes state,
@@ -62,20 +67,17 @@ public struct PartitionStore: Sendable {
         let memberID = event.subject
         // Found once: every later step reaches the member by its slot, not by hashing its id again.
         let slot = members.slot(of: memberID)
-        if let slot, members.member(inSlot: slot)?.recentEvents.contains(event.dedupHash) == true { return .duplicate }
+        if let slot, isDuplicate(event, inSlot: slot) { return .duplicate }
+        // Whatever was due before this event fires first, as if the event came a moment later (an erasure too, as in
+        // `simulate`).
+        if let slot, let due = members.nextDue(inSlot: slot), due <= now {
+            processMember(inSlot: slot, now: now, engine: engine, traceparent: nil, into: &out)
+        }
         if case .erased = event.payload {
-            // What fell due before the erasure still fires first, as it does for any other event (and in `simulate`).
-            if let due = members[memberID]?.nextDue, due <= now {
-                processMember(memberID, now: now, engine: engine, traceparent: nil, into: &out)
-            }
             // Forget everything: state, duplicate memory, held jobs, pending timers (their heap entries go stale).
             noteChange(memberID)
             remove(memberID)
             return .erased
-        }
-        // Whatever was due before this event fires first, as if the event came a moment later.
-        if let slot, let due = members.nextDue(inSlot: slot), due <= now {
-            processMember(inSlot: slot, now: now, engine: engine, traceparent: nil, into: &out)
         }
         let before = slot.flatMap { members.member(inSlot: $0) }
         var member = before ?? MemberState(id: memberID, horizon: now)

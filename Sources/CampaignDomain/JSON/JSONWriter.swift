@@ -1,9 +1,9 @@
 /// Writes compact JSON with members in the order they are written, so output is byte-for-byte deterministic.
 ///
 /// Hot: every job and decision is written with it. It writes through the pointer of a buffer it owns (growing by
-/// doubling), or of one the caller lends it until the JSON outgrows it, and keeps its nesting in a bit stack. Noncopyable, so the buffer has one owner and no write needs the
-/// uniqueness check an array makes on every mutable access (about twenty-five per record); `finish()` copies the
-/// JSON out into an array of its exact size.
+/// doubling), or of one the caller lends it until the JSON outgrows it, and keeps its nesting in a bit stack.
+/// Noncopyable, so the buffer has one owner and no write needs the uniqueness check an array makes on every mutable
+/// access (about twenty-five per record); `finish()` copies the JSON out into an array of its exact size.
 public struct JSONWriter: ~Copyable {
     /// The JSON is `base[..<count]`; the rest, up to `capacity`, is room for what comes next.
     private var base: UnsafeMutablePointer<UInt8>
@@ -239,7 +239,6 @@ public struct JSONWriter: ~Copyable {
             hasValue = deepEnclosing.removeLast()
         }
     }
-
 
     /// Bytes a JSON string cannot hold as they are: control characters, `"`, `\` (and DEL, escaped for safety).
     private static func needsEscaping(_ byte: UInt8) -> Bool {

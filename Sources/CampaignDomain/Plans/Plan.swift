@@ -31,7 +31,7 @@ public struct Plan: Sendable, Hashable {
         self.limits = limits
         self.holdoutBasisPoints = holdoutBasisPoints
         self.category = category
-        recordTemplate = JobEncoder.RecordTemplate(planID: id, version: version, triggerType: trigger.typeName)
+        recordTemplate = Self.recordTemplate(id: id, version: version, trigger: trigger)
     }
 
     /// What this plan's jobs and decisions write alike: the start of their `plan` and `trigger` members and their
@@ -41,7 +41,11 @@ public struct Plan: Sendable, Hashable {
     private(set) var recordTemplate: JobEncoder.RecordTemplate
 
     private mutating func updateRecordTemplate() {
-        recordTemplate = JobEncoder.RecordTemplate(planID: id, version: version, triggerType: trigger.typeName)
+        recordTemplate = Self.recordTemplate(id: id, version: version, trigger: trigger)
+    }
+
+    private static func recordTemplate(id: String, version: Int, trigger: Trigger) -> JobEncoder.RecordTemplate {
+        JobEncoder.RecordTemplate(planID: id, version: version, triggerType: trigger.typeName)
     }
 
     public enum Status: String, Sendable, Hashable {

@@ -126,23 +126,8 @@ struct ByteReader {
     /// reads).
     mutating func utf8() throws(MemberStateDecodingError) -> UnsafeRawBufferPointer {
         let raw = try take(try count())
-        guard Self.isASCII(raw) || String(validUTF8: raw.assumingMemoryBound(to: UInt8.self)) != nil else { throw error(.invalidUTF8) }
+        guard ByteWord.isASCII(raw) || String(validUTF8: raw.assumingMemoryBound(to: UInt8.self)) != nil else { throw error(.invalidUTF8) }
         return raw
-    }
-
-    /// Whether every byte is below 0x80, eight at a time.
-    private static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
-        var bits: UInt64 = 0
-        var index = 0
-        while index + 8 <= raw.count {
-            bits |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            index += 8
-        }
-        while index < raw.count {
-            bits |= UInt64(raw[index])
-            index += 1
-        }
-        return bits & 0x8080_8080_8080_8080 == 0
     }
 
     mutating func instant() throws(MemberStateDecodingError) -> Instant {

@@ -346,28 +346,34 @@ extension MemberState {
     /// unpacks, for the changelog encoder to write without a string per tag.
     var packedTags: String? { storage.rare?.fields.unpackableTags == nil ? storage.profile?.value.tags ?? "" : nil }
 
+    /// Calls `body` with each tag's bytes in `packed` (`packTags`'s form), in order, until it returns false.
+    ///
+    /// Every tag starts with the separator, so each run of bytes after one is a tag, found in place.
+    static func forEachPackedTag(in packed: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        var start: Int? = nil
+        for index in 0...packed.count where index == packed.count || packed[index] == tagSeparator {
+            if let start, !body(UnsafeBufferPointer(rebasing: packed[start..<index])) { return }
+            start = index + 1
+        }
+    }
+
     /// Whether the member has the tag `tag` (`tags.contains(tag)`, without unpacking the tags when they are ASCII).
     func hasTag(_ tag: String) -> Bool {
-        // Non-ASCII text compares as strings do (canonically equivalent spellings are equal), not byte by byte.
-        guard var packed = packedTags, tag.utf8.allSatisfy({ $0 < 0x80 }), packed.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return tags.contains(tag)
-        }
+        guard var packed = packedTags else { return tags.contains(tag) }
         var tag = tag
-        return tag.withUTF8 { wanted in
-            packed.withUTF8 { utf8 in
-                // Each tag is the run of bytes after a separator, up to the next one or the end.
-                var start = 0
-                while start < utf8.count {
-                    var end = start + 1
-                    while end < utf8.count, utf8[end] != Self.tagSeparator { end += 1 }
-                    if end - start - 1 == wanted.count, UnsafeBufferPointer(rebasing: utf8[(start + 1)..<end]).elementsEqual(wanted) {
-                        return true
-                    }
-                    start = end
+        let found = tag.withUTF8 { wanted in
+            packed.withUTF8 { utf8 -> Bool? in
+                // Non-ASCII text compares as strings do (canonically equivalent spellings are equal), not byte by byte.
+                guard ByteWord.isASCII(UnsafeRawBufferPointer(wanted)), ByteWord.isASCII(UnsafeRawBufferPointer(utf8)) else { return nil }
+                var found = false
+                Self.forEachPackedTag(in: utf8) { candidate in
+                    found = candidate.elementsEqual(wanted)
+                    return !found
                 }
-                return false
+                return found
             }
         }
+        return found ?? tags.contains(tag)
     }
 
     /// The tags `packTags` joined into `packed`.

@@ -110,15 +110,11 @@ public enum MemberStateCodec {
                 packed.withUTF8 { utf8 in
                     let separator = MemberState.tagSeparator
                     w.varint(UInt64(utf8.reduce(0) { $0 + ($1 == separator ? 1 : 0) }))
-                    // Every tag starts with the separator, so each run of bytes after one is a tag (found in place:
-                    // splitting made an array of slices for every record).
-                    var start: Int? = nil
-                    for index in 0...utf8.count where index == utf8.count || utf8[index] == separator {
-                        if let start {
-                            w.varint(UInt64(index - start))
-                            w.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                        }
-                        start = index + 1
+                    // Found in place: splitting made an array of slices for every record.
+                    MemberState.forEachPackedTag(in: utf8) { tag in
+                        w.varint(UInt64(tag.count))
+                        w.bytes.append(contentsOf: tag)
+                        return true
                     }
                 }
                 return true

@@ -22,4 +22,19 @@ enum ByteWord {
     /// Nonzero when some byte is 0x80 or above (outside ASCII).
     @inline(__always)
     static func nonASCII(in word: UInt64) -> UInt64 { word & highs }
+
+    /// Whether every byte of `bytes` is below 0x80, eight at a time.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var bits: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            bits |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            bits |= UInt64(bytes[index])
+            index += 1
+        }
+        return nonASCII(in: bits) == 0
+    }
 }
