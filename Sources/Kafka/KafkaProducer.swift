@@ -32,14 +32,31 @@ public final class KafkaProducer: Sendable {
     ///
     /// When the local queue is full, polls and retries for up to 30 s before throwing.
     public func send(_ record: ProducerRecord) throws(KafkaError) {
-        guard let first = produce(record) else { return }
+        try sendRetrying { produce(record) }
+    }
+
+    /// Enqueues one record whose bytes the caller lends for the call: librdkafka copies them before it returns.
+    ///
+    /// For records whose key, value and headers already sit in a buffer of the caller's: no array is made for each.
+    /// When the local queue is full, polls and retries for up to 30 s before throwing.
+    public func send(
+        topic: String, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers: some ProducerHeaders
+    ) throws(KafkaError) {
+        try sendRetrying { produce(topic: topic, partition: partition, key: key, value: value, headers: headers) }
+    }
+
+    /// Runs `produce` (one attempt, nil when the record was enqueued) until it succeeds, or throws once the queue
+    /// stays full for the retry window, or at once for any other error.
+    private func sendRetrying(_ produce: () -> KafkaError?) throws(KafkaError) {
+        guard let first = produce() else { return }
         // The queue is full (or something failed): the retry window starts now, off the path of every other record.
         let deadline = ContinuousClock.now.advanced(by: Self.queueFullRetryWindow)
         var error = first
         while error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue, ContinuousClock.now < deadline {
             // Serving delivery reports frees queue space.
             client.poll(timeout: .milliseconds(100))
-            guard let next = produce(record) else { return }
+            guard let next = produce() else { return }
             error = next
         }
         throw error
@@ -117,37 +134,48 @@ public final class KafkaProducer: Sendable {
     /// Number of records and requests not yet delivered or failed (`rd_kafka_outq_len`).
     public var inFlightCount: Int { Int(rd_kafka_outq_len(client.handle)) }
 
+    /// Calls `rd_kafka_produceva` once for `record`; returns its error, or nil when the record was enqueued.
+    private func produce(_ record: ProducerRecord) -> KafkaError? {
+        Self.withBytes(record.key) { (key: UnsafeRawBufferPointer?) -> KafkaError? in
+            Self.withBytes(record.value) { (value: UnsafeRawBufferPointer?) -> KafkaError? in
+                produce(topic: record.topic, partition: record.partition, key: key, value: value, headers: record.headers)
+            }
+        }
+    }
+
     /// Calls `rd_kafka_produceva` once; returns its error, or nil when the record was enqueued.
     ///
-    /// Key and value are passed from their own arrays, header names and values from one stack buffer, and the
-    /// arguments from another: no allocation per record. RD_KAFKA_MSG_F_COPY and header copying mean librdkafka keeps
-    /// no pointer into any of them.
-    private func produce(_ record: ProducerRecord) -> KafkaError? {
+    /// Key and value are passed where they are, header names and values from one stack buffer, and the arguments
+    /// from another: no allocation per record. RD_KAFKA_MSG_F_COPY and header copying mean librdkafka keeps no
+    /// pointer into any of them.
+    private func produce(
+        topic: String, partition: Int32?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers: some ProducerHeaders
+    ) -> KafkaError? {
         let stage = client.context.willSend()
-        let failure = record.topic.withCString { (topic: UnsafePointer<CChar>) -> OpaquePointer? in
-            Self.withBytes(record.key) { (key: UnsafeRawBufferPointer?) -> OpaquePointer? in
-                Self.withBytes(record.value) { (value: UnsafeRawBufferPointer?) -> OpaquePointer? in
-                    produce(record, stage: stage, topic: topic, key: key, value: value)
-                }
-            }
+        let failure = topic.withCString { (cTopic: UnsafePointer<CChar>) -> OpaquePointer? in
+            produce(stage: stage, topic: cTopic, partition: partition, key: key, value: value, headers: headers)
         }
         // Ownership: a returned rd_kafka_error_t is ours; KafkaError(consuming:) destroys it.
         guard let failure else { return nil }
         client.context.sendRefused(stage: stage)
-        return KafkaError(operation: "produce to \(record.topic)", consuming: failure)
+        return KafkaError(operation: "produce to \(topic)", consuming: failure)
     }
 
     private func produce(
-        _ record: ProducerRecord, stage: Int, topic: UnsafePointer<CChar>, key: UnsafeRawBufferPointer?,
-        value: UnsafeRawBufferPointer?
+        stage: Int, topic: UnsafePointer<CChar>, partition: Int32?, key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?, headers: some ProducerHeaders
     ) -> OpaquePointer? {
+        let headerCount = headers.headerCount
         var headerBytes = 0
-        for header in record.headers { headerBytes += header.key.utf8.count + 1 + (header.value?.count ?? 0) }
+        for index in 0..<headerCount {
+            headerBytes += headers.headerName(index).utf8.count + 1 + headers.withHeaderValue(index) { $0?.count ?? 0 }
+        }
         // One spare byte, so the buffer is never empty: an empty key, value or header value points into it with size 0,
         // since a null pointer would make it a null one instead.
         return withUnsafeTemporaryAllocation(byteCount: headerBytes + 1, alignment: 1) { (arena: UnsafeMutableRawBufferPointer) -> OpaquePointer? in
             let base = arena.baseAddress!
-            return withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6 + record.headers.count) {
+            return withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6 + headerCount) {
                 (vus: UnsafeMutableBufferPointer<rd_kafka_vu_t>) -> OpaquePointer? in
                 var count = 0
                 func add(_ item: rd_kafka_vu_t) {
@@ -160,7 +188,7 @@ public final class KafkaProducer: Sendable {
                 add(item)
                 item = rd_kafka_vu_t()
                 item.vtype = RD_KAFKA_VTYPE_PARTITION
-                item.u.i32 = record.partition ?? -1  // -1 is RD_KAFKA_PARTITION_UA
+                item.u.i32 = partition ?? -1  // -1 is RD_KAFKA_PARTITION_UA
                 add(item)
                 item = rd_kafka_vu_t()
                 item.vtype = RD_KAFKA_VTYPE_MSGFLAGS
@@ -189,22 +217,24 @@ public final class KafkaProducer: Sendable {
                     if let source = bytes.baseAddress, !bytes.isEmpty { (base + offset).copyMemory(from: source, byteCount: bytes.count) }
                     offset += bytes.count
                 }
-                for header in record.headers {
+                for index in 0..<headerCount {
                     let nameStart = offset
-                    var name = header.key
+                    var name = headers.headerName(index)
                     name.withUTF8 { copy(UnsafeRawBufferPointer($0)) }
                     arena[offset] = 0  // the name is a C string
                     offset += 1
                     item = rd_kafka_vu_t()
                     item.vtype = RD_KAFKA_VTYPE_HEADER
                     item.u.header.name = UnsafePointer((base + nameStart).assumingMemoryBound(to: CChar.self))
-                    if let bytes = header.value {
-                        item.u.header.val = UnsafeRawPointer(base + offset)
-                        item.u.header.size = bytes.count
-                        bytes.withUnsafeBytes { copy($0) }
-                    } else {
-                        item.u.header.val = nil  // a null header value
-                        item.u.header.size = 0
+                    headers.withHeaderValue(index) { bytes in
+                        if let bytes {
+                            item.u.header.val = UnsafeRawPointer(base + offset)
+                            item.u.header.size = bytes.count
+                            copy(bytes)
+                        } else {
+                            item.u.header.val = nil  // a null header value
+                            item.u.header.size = 0
+                        }
                     }
                     add(item)
                 }

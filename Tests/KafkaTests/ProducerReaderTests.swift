@@ -36,7 +36,18 @@ struct ProducerReaderTests {
             // Empty is not null: an empty key and an empty header value arrive empty.
             records[8].key = []
             records[9].headers.append(KafkaHeader(key: "empty-header", value: []))
-            for record in records { try producer.send(record) }
+            // Every other record goes through the lent-bytes path, so both paths carry each of the cases above.
+            for (index, record) in records.enumerated() {
+                if index.isMultiple(of: 2) {
+                    try producer.send(record)
+                } else {
+                    try Self.withBytes(record.key) { key throws(KafkaError) in
+                        try Self.withBytes(record.value) { value throws(KafkaError) in
+                            try producer.send(topic: record.topic, partition: record.partition, key: key, value: value, headers: record.headers)
+                        }
+                    }
+                }
+            }
             try producer.flush(timeout: .seconds(10))
             #expect(producer.deliveredCount == 30)
             #expect(producer.failedCount == 0)
@@ -117,5 +128,15 @@ struct ProducerReaderTests {
             #expect(read.map(\.offset) == [7, 8, 9])
             withExtendedLifetime(cluster) {}
         }
+    }
+
+    /// Runs `body` with `bytes` lent in place (nil for nil).
+    static func withBytes(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws(KafkaError) -> Void) throws(KafkaError) {
+        guard let bytes else { return try body(nil) }
+        var failure: KafkaError?
+        bytes.withUnsafeBytes { buffer in
+            do throws(KafkaError) { try body(buffer) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
 }

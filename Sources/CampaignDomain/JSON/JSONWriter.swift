@@ -44,6 +44,11 @@ public struct JSONWriter: ~Copyable {
     /// The JSON written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
+    /// Runs `body` with the JSON written so far in place (it must not escape `body`).
+    func withWritten<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
     /// The JSON written; the writer starts again empty, keeping its buffer for the next value.
     public mutating func finish() -> [UInt8] {
         let written = bytes
@@ -82,7 +87,9 @@ public struct JSONWriter: ~Copyable {
     /// Writes an already-valid JSON number text (e.g. from `JSONValue.number`).
     public mutating func rawNumber(_ text: String) { separate(); put(text) }
     /// Writes pre-encoded JSON as a value.
-    public mutating func raw(_ json: [UInt8]) { separate(); json.withUnsafeBytes { put($0) } }
+    public mutating func raw(_ json: [UInt8]) { json.withUnsafeBytes { raw($0) } }
+    /// Writes bytes that are already JSON, as they are.
+    public mutating func raw(_ json: UnsafeRawBufferPointer) { separate(); put(json) }
 
     public mutating func value(_ value: JSONValue) {
         switch value {

@@ -10,10 +10,8 @@ struct JobEncoder {
     let traceparent: String?
     /// The plan's part of every record: the start of its `plan` and `trigger` members, and its `plan-id` header.
     private let template: RecordTemplate
-    /// The record key and the `traceparent` header, the same for every record of the encoder: built once, they share
-    /// their bytes instead of allocating them per record.
-    private let key: [UInt8]
-    private let traceHeader: OutputRecord.Header?
+    /// The `traceparent` header's value, the same for every record of the encoder.
+    private let traceBytes: [UInt8]?
     /// The fire and creation times, formatted once for all the records of the encoder.
     private let firedAtText: FormattedInstant
     private let createdAtText: FormattedInstant
@@ -37,8 +35,7 @@ struct JobEncoder {
         self.createdAt = createdAt
         self.traceparent = traceparent
         self.template = template ?? RecordTemplate(planID: planID, version: planVersion, triggerType: trigger.type)
-        key = Array(memberID.utf8)
-        traceHeader = traceparent.map { OutputRecord.Header("traceparent", $0) }
+        traceBytes = traceparent.map { Array($0.utf8) }
         firedAtText = FormattedInstant(trigger.firedAt)
         createdAtText = firedAtText.reused(for: createdAt)
     }
@@ -48,9 +45,8 @@ struct JobEncoder {
         /// `"plan":{"id":…,"version":…},"trigger":{"type":…,"occurrence":`: the `plan` and `trigger` members up to
         /// the occurrence's value.
         let prefix: [UInt8]
-        let planHeader: OutputRecord.Header
-        /// The headers of a record with neither a job id nor a trace: one array every such decision shares.
-        let plainHeaders: [OutputRecord.Header]
+        /// The `plan-id` header's value.
+        let planIDBytes: [UInt8]
 
         init(planID: String, version: Int, triggerType: String) {
             var w = JSONWriter(reservingCapacity: 96)
@@ -62,8 +58,7 @@ struct JobEncoder {
             w.string(triggerType)
             w.fragment(",\"occurrence\":")
             prefix = w.finish()
-            planHeader = OutputRecord.Header("plan-id", planID)
-            plainHeaders = [JobEncoder.contentType, planHeader]
+            planIDBytes = Array(planID.utf8)
         }
     }
 
@@ -78,7 +73,7 @@ struct JobEncoder {
     }
 
     func couponJob(jobID: JobID, coupon: CouponAction, validFrom: Instant, validUntil: Instant) -> OutputRecord {
-        let value = json { w in
+        record(.couponJobs, jobID: jobID, facts: facts()) { w in
             writeJobStart(&w, schema: "coupon-job/1", jobID: jobID)
             w.field("coupon")
             w.beginObject()
@@ -91,13 +86,12 @@ struct JobEncoder {
             w.field("createdAt", createdAtText)
             w.endObject()
         }
-        return record(.couponJobs, value, jobID: jobID, facts: facts())
     }
 
     func notificationJob(
         jobID: JobID, channel: Channel, template: String, locale: String?, params: NotificationParams, sendAfter: Instant
     ) -> OutputRecord {
-        let value = json { w in
+        record(.notificationJobs, jobID: jobID, facts: facts(channel: channel.rawValue)) { w in
             writeJobStart(&w, schema: "notification-job/1", jobID: jobID)
             w.field("notification")
             w.beginObject()
@@ -111,13 +105,15 @@ struct JobEncoder {
             w.field("createdAt", createdAtText)
             w.endObject()
         }
-        return record(.notificationJobs, value, jobID: jobID, facts: facts(channel: channel.rawValue))
     }
 
     func decision(
         reason: SuppressionReason?, jobIDs: InlineList<JobID>, suppressedActions: [(action: Int, reason: SuppressionReason)]
     ) -> OutputRecord {
-        let value = json { w in
+        let decisionFacts = facts(
+            outcome: reason == nil ? "fired" : "suppressed", reason: reason?.rawValue,
+            actionReasons: suppressedActions.isEmpty ? [] : suppressedActions.map(\.reason.rawValue))
+        return record(.decisions, jobID: nil, facts: decisionFacts) { w in
             w.beginObject()
             w.field("schema", "decision/1")
             w.field("memberId", memberID)
@@ -142,18 +138,18 @@ struct JobEncoder {
             w.field("createdAt", createdAtText)
             w.endObject()
         }
-        return record(
-            .decisions, value, jobID: nil,
-            facts: facts(outcome: reason == nil ? "fired" : "suppressed", reason: reason?.rawValue, actionReasons: suppressedActions.map(\.reason.rawValue)))
     }
 
-    /// One record's JSON, written by `body` in a buffer on the stack (on the heap only past 1 KiB) and copied out.
+    /// One record, its value written by `body` in a buffer on the stack (on the heap only past 1 KiB), then copied
+    /// with the key and headers into the record's one array.
     @inline(__always)
-    private func json(_ body: (inout JSONWriter) -> Void) -> [UInt8] {
+    private func record(
+        _ role: OutputRole, jobID: JobID?, facts: OutputRecord.Facts, _ body: (inout JSONWriter) -> Void
+    ) -> OutputRecord {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { stack in
             var w = JSONWriter(startingIn: stack)
             body(&w)
-            return w.finish()
+            return w.withWritten { record(role, value: $0, jobID: jobID, facts: facts) }
         }
     }
 
@@ -176,8 +172,14 @@ struct JobEncoder {
         w.fragment("}")
     }
 
-    /// The same for every record: built once and shared.
-    static let contentType = OutputRecord.Header("content-type", "application/json")
+    /// The `content-type` header's value, the same for every record.
+    static let contentType = Array("application/json".utf8)
+
+    /// The header names of each kind of record, one array for all the records of a kind (CONTRACT §1).
+    static let jobHeaders = ["content-type", "job-id", "plan-id"]
+    static let tracedJobHeaders = ["content-type", "job-id", "plan-id", "traceparent"]
+    static let decisionHeaders = ["content-type", "plan-id"]
+    static let tracedDecisionHeaders = ["content-type", "plan-id", "traceparent"]
 
     private func facts(channel: String? = nil, outcome: String? = nil, reason: String? = nil, actionReasons: [String] = []) -> OutputRecord.Facts {
         OutputRecord.Facts(
@@ -185,16 +187,27 @@ struct JobEncoder {
             actionReasons: actionReasons)
     }
 
-    private func record(_ role: OutputRole, _ value: consuming [UInt8], jobID: JobID?, facts: consuming OutputRecord.Facts) -> OutputRecord {
-        // Array literals: each allocates its array once and fills it in place.
-        let headers: [OutputRecord.Header] =
-            switch (jobID, traceHeader) {
-            case (let jobID?, let traceHeader?): [Self.contentType, OutputRecord.Header("job-id", bytes: jobID.bytes), template.planHeader, traceHeader]
-            case (let jobID?, nil): [Self.contentType, OutputRecord.Header("job-id", bytes: jobID.bytes), template.planHeader]
-            case (nil, let traceHeader?): [Self.contentType, template.planHeader, traceHeader]
-            case (nil, nil): template.plainHeaders
+    private func record(_ role: OutputRole, value: UnsafeRawBufferPointer, jobID: JobID?, facts: OutputRecord.Facts) -> OutputRecord {
+        let headerNames =
+            switch (jobID != nil, traceBytes != nil) {
+            case (true, true): Self.tracedJobHeaders
+            case (true, false): Self.jobHeaders
+            case (false, true): Self.tracedDecisionHeaders
+            case (false, false): Self.decisionHeaders
             }
-        let record = OutputRecord(role: role, key: key, value: value, headers: headers, planID: planID, facts: facts)
-        return consume record
+        // The closure captures these alone: capturing `self` copied the whole encoder for every record.
+        var memberID = memberID
+        let planIDBytes = template.planIDBytes, traceBytes = traceBytes
+        let byteCount =
+            memberID.utf8.count + value.count + Self.contentType.count + (jobID == nil ? 0 : 36) + planIDBytes.count
+            + (traceBytes?.count ?? 0)
+        return OutputRecord(role: role, headerNames: headerNames, byteCount: byteCount, planID: planID, facts: facts) { parts in
+            memberID.withUTF8 { parts.key(UnsafeRawBufferPointer($0)) }
+            parts.value(value)
+            Self.contentType.withUnsafeBytes { parts.header($0) }
+            jobID?.withUTF8 { parts.header($0) }
+            planIDBytes.withUnsafeBytes { parts.header($0) }
+            traceBytes?.withUnsafeBytes { parts.header($0) }
+        }
     }
 }

@@ -60,13 +60,17 @@ struct BatchProcessor: Sendable {
         worker.metrics.emitted(out, topics: worker.config.topics)
         for record in out {
             guard let topic = worker.config.topics.topic(for: record.role) else { continue }
-            do {
-                try gate.send(
-                    ProducerRecord(
-                        topic: topic, key: record.key, value: record.value,
-                        headers: record.headers.map { KafkaHeader(key: $0.key, value: $0.value) }))
-            } catch {
-                outcome.error = error
+            // Sent from the record's own bytes: librdkafka copies them, so no array is made for any part.
+            let failure = record.withParts { parts -> KafkaError? in
+                do throws(KafkaError) {
+                    try gate.send(topic: topic, key: parts.key, value: parts.value, headers: OutputHeaders(parts: parts))
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure {
+                outcome.error = failure
                 return outcome
             }
             outcome.produced[record.role, default: 0] += 1
@@ -101,5 +105,18 @@ struct BatchProcessor: Sendable {
             case .erased: outcome.erased += 1
             }
         }
+    }
+}
+
+/// An output record's headers, read in place by the producer.
+private struct OutputHeaders: ProducerHeaders {
+    let parts: OutputRecord.Parts
+
+    var headerCount: Int { parts.headerNames.count }
+
+    func headerName(_ index: Int) -> String { parts.headerNames[index] }
+
+    func withHeaderValue<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
+        body(parts.headerValue(index))
     }
 }

@@ -38,19 +38,37 @@ final class TransactionGate: Sendable {
 
     /// Sends `record`, beginning the transaction first if none is open, or holds it while a commit runs.
     func send(_ record: ProducerRecord) throws(KafkaError) {
-        if transactional {
-            let sendNow = try state.withLock { (state: inout State) throws(KafkaError) -> Bool in
-                if state.holding {
-                    state.held.append(record)
-                    return false
-                }
-                guard !state.open else { return true }
-                try producer.beginTransaction()
-                state.open = true
-                return true
-            }
-            guard sendNow else { return }
-        }
+        guard try admit({ record }) else { return }
         try producer.send(record)
+    }
+
+    /// Sends a record whose bytes the caller lends for the call, as `send(_:)` does; a record held while a commit runs
+    /// is copied.
+    func send(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: some ProducerHeaders) throws(KafkaError) {
+        let admitted = try admit {
+            ProducerRecord(
+                topic: topic, key: key.map { Array($0) }, value: value.map { Array($0) },
+                headers: (0..<headers.headerCount).map { index in
+                    KafkaHeader(key: headers.headerName(index), value: headers.withHeaderValue(index) { $0.map { Array($0) } })
+                })
+        }
+        guard admitted else { return }
+        try producer.send(topic: topic, key: key, value: value, headers: headers)
+    }
+
+    /// Whether a record may be sent now: begins the transaction if none is open, or holds the record `held` makes
+    /// while a commit runs (and says no). With at_least_once, always yes.
+    private func admit(_ held: () -> ProducerRecord) throws(KafkaError) -> Bool {
+        guard transactional else { return true }
+        return try state.withLock { (state: inout State) throws(KafkaError) -> Bool in
+            if state.holding {
+                state.held.append(held())
+                return false
+            }
+            guard !state.open else { return true }
+            try producer.beginTransaction()
+            state.open = true
+            return true
+        }
     }
 }

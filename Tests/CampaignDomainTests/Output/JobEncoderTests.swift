@@ -86,13 +86,13 @@ import Testing
         plan.id = "gold \"VIP\" \\ 会员"
         #expect(decision(plan).contains(#""plan":{"id":"gold \"VIP\" \\ 会员","version":7}"#))
         #expect(decision(plan) == writtenInFull(plan))
-        // Without a trace, a decision's headers are the plan's shared pair.
+        // Without a trace, a decision has two headers.
         let plain = JobEncoder(memberID: "m-1", plan: plan, trigger: trigger, createdAt: Instant.at("2026-03-09T01:00:00Z"), traceparent: nil)
             .decision(reason: .audience, jobIDs: [], suppressedActions: [])
         #expect(Self.headers(plain) == ["content-type=application/json", "plan-id=\(plan.id)"])
         plan.trigger = .anniversary(AnniversaryTrigger())
         #expect(plan.recordTemplate == JobEncoder.RecordTemplate(planID: plan.id, version: 7, triggerType: "anniversary"))
-        #expect(plan.recordTemplate.planHeader == OutputRecord.Header("plan-id", plan.id))
+        #expect(plan.recordTemplate.planIDBytes == Array(plan.id.utf8))
     }
 
     /// A notification's params are the plan's, then the facts it did not set, in the order added; a held notification
