@@ -16,24 +16,3 @@ public struct KafkaHeader: Sendable, Hashable {
         self.init(key: key, value: Array(string.utf8))
     }
 }
-
-/// Headers `KafkaProducer` can read in place: each one's name, and its value lent for the call of `body`.
-///
-/// Lets a caller whose header values already sit in a buffer of its own produce them without an array for each.
-public protocol ProducerHeaders {
-    var headerCount: Int { get }
-    func headerName(_ index: Int) -> String
-    /// Runs `body` with the value of header `index` (nil for a null value).
-    func withHeaderValue<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result
-}
-
-extension Array: ProducerHeaders where Element == KafkaHeader {
-    public var headerCount: Int { count }
-
-    public func headerName(_ index: Int) -> String { self[index].key }
-
-    public func withHeaderValue<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
-        guard let value = self[index].value else { return body(nil) }
-        return value.withUnsafeBytes { body($0) }
-    }
-}

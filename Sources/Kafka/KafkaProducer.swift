@@ -38,12 +38,16 @@ public final class KafkaProducer: Sendable {
     /// Enqueues one record whose bytes the caller lends for the call: librdkafka copies them before it returns.
     ///
     /// For records whose key, value and headers already sit in a buffer of the caller's: no array is made for each.
-    /// When the local queue is full, polls and retries for up to 30 s before throwing.
+    /// `headerValues` holds one value per name (nil for a null value). When the local queue is full, polls and
+    /// retries for up to 30 s before throwing.
     public func send(
         topic: String, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
-        headers: some ProducerHeaders
+        headerNames: [String], headerValues: UnsafeBufferPointer<UnsafeRawBufferPointer?>
     ) throws(KafkaError) {
-        try sendRetrying { produce(topic: topic, partition: partition, key: key, value: value, headers: headers) }
+        precondition(headerNames.count == headerValues.count, "one header value for each header name")
+        try sendRetrying {
+            produce(topic: topic, partition: partition, key: key, value: value, headers: .lent(names: headerNames, values: headerValues))
+        }
     }
 
     /// Runs `produce` (one attempt, nil when the record was enqueued) until it succeeds, or throws once the queue
@@ -138,7 +142,7 @@ public final class KafkaProducer: Sendable {
     private func produce(_ record: ProducerRecord) -> KafkaError? {
         Self.withBytes(record.key) { (key: UnsafeRawBufferPointer?) -> KafkaError? in
             Self.withBytes(record.value) { (value: UnsafeRawBufferPointer?) -> KafkaError? in
-                produce(topic: record.topic, partition: record.partition, key: key, value: value, headers: record.headers)
+                produce(topic: record.topic, partition: record.partition, key: key, value: value, headers: .owned(record.headers))
             }
         }
     }
@@ -149,8 +153,7 @@ public final class KafkaProducer: Sendable {
     /// from another: no allocation per record. RD_KAFKA_MSG_F_COPY and header copying mean librdkafka keeps no
     /// pointer into any of them.
     private func produce(
-        topic: String, partition: Int32?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
-        headers: some ProducerHeaders
+        topic: String, partition: Int32?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: Headers
     ) -> KafkaError? {
         let stage = client.context.willSend()
         let failure = topic.withCString { (cTopic: UnsafePointer<CChar>) -> OpaquePointer? in
@@ -162,14 +165,46 @@ public final class KafkaProducer: Sendable {
         return KafkaError(operation: "produce to \(topic)", consuming: failure)
     }
 
+    /// A record's headers: its own, or names and values the caller lends.
+    private enum Headers {
+        case owned([KafkaHeader])
+        case lent(names: [String], values: UnsafeBufferPointer<UnsafeRawBufferPointer?>)
+
+        var count: Int {
+            switch self {
+            case .owned(let headers): headers.count
+            case .lent(let names, _): names.count
+            }
+        }
+
+        func name(_ index: Int) -> String {
+            switch self {
+            case .owned(let headers): headers[index].key
+            case .lent(let names, _): names[index]
+            }
+        }
+
+        /// Runs `body` with the value of header `index` in place (nil for a null value).
+        func withValue(_ index: Int, _ body: (UnsafeRawBufferPointer?) -> Void) {
+            switch self {
+            case .owned(let headers):
+                guard let value = headers[index].value else { return body(nil) }
+                value.withUnsafeBytes { body($0) }
+            case .lent(_, let values):
+                body(values[index])
+            }
+        }
+    }
+
     private func produce(
         stage: Int, topic: UnsafePointer<CChar>, partition: Int32?, key: UnsafeRawBufferPointer?,
-        value: UnsafeRawBufferPointer?, headers: some ProducerHeaders
+        value: UnsafeRawBufferPointer?, headers: Headers
     ) -> OpaquePointer? {
-        let headerCount = headers.headerCount
+        let headerCount = headers.count
         var headerBytes = 0
         for index in 0..<headerCount {
-            headerBytes += headers.headerName(index).utf8.count + 1 + headers.withHeaderValue(index) { $0?.count ?? 0 }
+            headerBytes += headers.name(index).utf8.count + 1
+            headers.withValue(index) { headerBytes += $0?.count ?? 0 }
         }
         // One spare byte, so the buffer is never empty: an empty key, value or header value points into it with size 0,
         // since a null pointer would make it a null one instead.
@@ -219,14 +254,14 @@ public final class KafkaProducer: Sendable {
                 }
                 for index in 0..<headerCount {
                     let nameStart = offset
-                    var name = headers.headerName(index)
+                    var name = headers.name(index)
                     name.withUTF8 { copy(UnsafeRawBufferPointer($0)) }
                     arena[offset] = 0  // the name is a C string
                     offset += 1
                     item = rd_kafka_vu_t()
                     item.vtype = RD_KAFKA_VTYPE_HEADER
                     item.u.header.name = UnsafePointer((base + nameStart).assumingMemoryBound(to: CChar.self))
-                    headers.withHeaderValue(index) { bytes in
+                    headers.withValue(index) { bytes in
                         if let bytes {
                             item.u.header.val = UnsafeRawPointer(base + offset)
                             item.u.header.size = bytes.count

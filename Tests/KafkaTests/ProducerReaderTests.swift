@@ -41,10 +41,10 @@ struct ProducerReaderTests {
                 if index.isMultiple(of: 2) {
                     try producer.send(record)
                 } else {
-                    try Self.withBytes(record.key) { key throws(KafkaError) in
-                        try Self.withBytes(record.value) { value throws(KafkaError) in
-                            try producer.send(topic: record.topic, partition: record.partition, key: key, value: value, headers: record.headers)
-                        }
+                    try Self.lending(record) { key, value, names, values throws(KafkaError) in
+                        try producer.send(
+                            topic: record.topic, partition: record.partition, key: key, value: value, headerNames: names,
+                            headerValues: values)
                     }
                 }
             }
@@ -130,12 +130,25 @@ struct ProducerReaderTests {
         }
     }
 
-    /// Runs `body` with `bytes` lent in place (nil for nil).
-    static func withBytes(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws(KafkaError) -> Void) throws(KafkaError) {
-        guard let bytes else { return try body(nil) }
+    /// Runs `body` with the record's key, value and header values copied into one buffer and lent from there (nil
+    /// for nil), as a caller of the lent-bytes `send` holds them.
+    static func lending(
+        _ record: ProducerRecord,
+        _ body: (UnsafeRawBufferPointer?, UnsafeRawBufferPointer?, [String], UnsafeBufferPointer<UnsafeRawBufferPointer?>) throws(KafkaError) -> Void
+    ) throws(KafkaError) {
+        let parts = [record.key, record.value] + record.headers.map(\.value)
+        let bytes = parts.flatMap { $0 ?? [] }
         var failure: KafkaError?
         bytes.withUnsafeBytes { buffer in
-            do throws(KafkaError) { try body(buffer) } catch { failure = error }
+            var start = 0
+            let lent = parts.map { part -> UnsafeRawBufferPointer? in
+                guard let part else { return nil }
+                defer { start += part.count }
+                return UnsafeRawBufferPointer(rebasing: buffer[start..<(start + part.count)])
+            }
+            Array(lent.dropFirst(2)).withUnsafeBufferPointer { values in
+                do throws(KafkaError) { try body(lent[0], lent[1], record.headers.map(\.key), values) } catch { failure = error }
+            }
         }
         if let failure { throw failure }
     }

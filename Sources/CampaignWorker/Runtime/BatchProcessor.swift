@@ -62,11 +62,17 @@ struct BatchProcessor: Sendable {
             guard let topic = worker.config.topics.topic(for: record.role) else { continue }
             // Sent from the record's own bytes: librdkafka copies them, so no array is made for any part.
             let failure = record.withParts { parts -> KafkaError? in
-                do throws(KafkaError) {
-                    try gate.send(topic: topic, key: parts.key, value: parts.value, headers: OutputHeaders(parts: parts))
-                    return nil
-                } catch {
-                    return error
+                let names = parts.headerNames
+                return withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer?.self, capacity: names.count) { values in
+                    for index in names.indices { values.initializeElement(at: index, to: parts.headerValue(index)) }
+                    do throws(KafkaError) {
+                        try gate.send(
+                            topic: topic, key: parts.key, value: parts.value, headerNames: names,
+                            headerValues: UnsafeBufferPointer(values))
+                        return nil
+                    } catch {
+                        return error
+                    }
                 }
             }
             if let failure {
@@ -108,15 +114,3 @@ struct BatchProcessor: Sendable {
     }
 }
 
-/// An output record's headers, read in place by the producer.
-private struct OutputHeaders: ProducerHeaders {
-    let parts: OutputRecord.Parts
-
-    var headerCount: Int { parts.headerNames.count }
-
-    func headerName(_ index: Int) -> String { parts.headerNames[index] }
-
-    func withHeaderValue<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer?) -> Result) -> Result {
-        body(parts.headerValue(index))
-    }
-}

@@ -44,16 +44,17 @@ final class TransactionGate: Sendable {
 
     /// Sends a record whose bytes the caller lends for the call, as `send(_:)` does; a record held while a commit runs
     /// is copied.
-    func send(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: some ProducerHeaders) throws(KafkaError) {
+    func send(
+        topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headerNames: [String],
+        headerValues: UnsafeBufferPointer<UnsafeRawBufferPointer?>
+    ) throws(KafkaError) {
         let admitted = try admit {
             ProducerRecord(
                 topic: topic, key: key.map { Array($0) }, value: value.map { Array($0) },
-                headers: (0..<headers.headerCount).map { index in
-                    KafkaHeader(key: headers.headerName(index), value: headers.withHeaderValue(index) { $0.map { Array($0) } })
-                })
+                headers: zip(headerNames, headerValues).map { KafkaHeader(key: $0, value: $1.map { Array($0) }) })
         }
         guard admitted else { return }
-        try producer.send(topic: topic, key: key, value: value, headers: headers)
+        try producer.send(topic: topic, key: key, value: value, headerNames: headerNames, headerValues: headerValues)
     }
 
     /// Whether a record may be sent now: begins the transaction if none is open, or holds the record `held` makes
