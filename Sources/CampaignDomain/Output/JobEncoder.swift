@@ -199,7 +199,7 @@ struct JobEncoder {
         var memberID = memberID
         let planIDBytes = template.planIDBytes, traceBytes = traceBytes
         let byteCount =
-            memberID.utf8.count + value.count + Self.contentType.count + (jobID == nil ? 0 : 36) + planIDBytes.count
+            memberID.utf8.count + value.count + Self.contentType.count + (jobID == nil ? 0 : JobID.utf8Count) + planIDBytes.count
             + (traceBytes?.count ?? 0)
         return OutputRecord(role: role, headerNames: headerNames, byteCount: byteCount, planID: planID, facts: facts) { parts in
             memberID.withUTF8 { parts.key(UnsafeRawBufferPointer($0)) }

@@ -3,6 +3,9 @@
 /// Formatted as an RFC 9562 version 8 UUID built from SHA-256, so consumers can store it in a UUID column. Its 36
 /// characters are kept in the value itself: every job has one, and as a string it was an allocation of its own.
 public struct JobID: Sendable, Hashable, CustomStringConvertible {
+    /// How many bytes an id's text has.
+    public static let utf8Count = 36
+
     /// The 36 ASCII characters (`8-4-4-4-12` lowercase hex digits).
     private var text: (UInt64, UInt64, UInt64, UInt64, UInt32)
 
@@ -36,7 +39,7 @@ public struct JobID: Sendable, Hashable, CustomStringConvertible {
     /// The id spelled as `text`; nil unless it is 36 characters of lowercase hex digits with dashes in a UUID's places.
     public init?(text: String) {
         let utf8 = Array(text.utf8)
-        guard utf8.count == 36 else { return nil }
+        guard utf8.count == Self.utf8Count else { return nil }
         for (index, byte) in utf8.enumerated() {
             let valid = [8, 13, 18, 23].contains(index)
                 ? byte == UInt8(ascii: "-")
@@ -57,7 +60,7 @@ public struct JobID: Sendable, Hashable, CustomStringConvertible {
 
     /// Calls `body` with the id's 36 ASCII bytes.
     public func withUTF8<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        try withUnsafeBytes(of: text) { try body(UnsafeRawBufferPointer(rebasing: $0[..<36])) }
+        try withUnsafeBytes(of: text) { try body(UnsafeRawBufferPointer(rebasing: $0[..<Self.utf8Count])) }
     }
 
     public static func == (lhs: JobID, rhs: JobID) -> Bool {

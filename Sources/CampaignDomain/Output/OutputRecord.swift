@@ -5,9 +5,10 @@ public enum OutputRole: String, Sendable, Hashable, CaseIterable {
 
 /// A record ready to produce: key, value and headers already encoded.
 ///
-/// The key, the value and every header value sit one after another in one array, and the header names in an array
-/// shared by every record written alike: one allocation a record, where an array for each part cost four or five (a
-/// fifth of a simulated year of timers went to malloc and free). `withParts` lends the bytes without copying them.
+/// The key, the value and every header value sit one after another in one array; the encoder's jobs and decisions
+/// share their header names with every record of their kind, so each is one allocation, where an array for each part
+/// cost four or five (a fifth of a simulated year of timers went to malloc and free). `withParts` lends the bytes
+/// without copying them.
 public struct OutputRecord: Sendable, Hashable {
     public var role: OutputRole
     /// The plan that caused it, for metrics and summaries.
@@ -77,12 +78,12 @@ public struct OutputRecord: Sendable, Hashable {
         fileprivate var headerEnds = SIMD8<UInt32>()
 
         mutating func key(_ bytes: UnsafeRawBufferPointer) {
-            precondition(valueCount < 0 && headerCount == 0, "the key comes first")
+            precondition(keyCount < 0 && valueCount < 0 && headerCount == 0, "the key comes first, once")
             keyCount = Int32(copy(bytes))
         }
 
         mutating func value(_ bytes: UnsafeRawBufferPointer) {
-            precondition(headerCount == 0, "the value comes before the headers")
+            precondition(valueCount < 0 && headerCount == 0, "the value comes before the headers, once")
             valueCount = Int32(copy(bytes))
         }
 
@@ -124,6 +125,7 @@ public struct OutputRecord: Sendable, Hashable {
 
         /// The value of header `index` (the name is `headerNames[index]`).
         public func headerValue(_ index: Int) -> UnsafeRawBufferPointer {
+            precondition(headerNames.indices.contains(index), "header \(index) of \(headerNames.count)")
             let start = index == 0 ? 0 : Int(headerEnds[index - 1])
             return UnsafeRawBufferPointer(rebasing: headerBytes[start..<Int(headerEnds[index])])
         }

@@ -37,7 +37,7 @@ public struct Plan: Sendable, Hashable {
     /// What this plan's jobs and decisions write alike: the start of their `plan` and `trigger` members and their
     /// `plan-id` header (see `JobEncoder.RecordTemplate`).
     ///
-    /// The same for every record of the plan: made once here, copied into (or shared by) each record.
+    /// The same for every record of the plan: made once here, copied into each record.
     private(set) var recordTemplate: JobEncoder.RecordTemplate
 
     private mutating func updateRecordTemplate() {

@@ -113,4 +113,3 @@ struct BatchProcessor: Sendable {
         }
     }
 }
-

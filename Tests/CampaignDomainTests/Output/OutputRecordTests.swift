@@ -33,7 +33,10 @@ import Testing
         let empty = OutputRecord(role: .deadLetters, key: [], value: [], headers: [OutputRecord.Header("h", "")])
         #expect(empty.key == [] && empty.value == [])
         empty.withParts { #expect($0.key?.count == 0 && $0.value?.count == 0 && $0.headerValue(0).isEmpty) }
-        #expect(tombstone != empty)
+        // Records alike but for a null or an empty key, or value, differ.
+        let header = [OutputRecord.Header("h", "")]
+        #expect(OutputRecord(role: .deadLetters, key: nil, value: [1], headers: header) != OutputRecord(role: .deadLetters, key: [], value: [1], headers: header))
+        #expect(OutputRecord(role: .deadLetters, key: [1], value: nil, headers: header) != OutputRecord(role: .deadLetters, key: [1], value: [], headers: header))
         let keyOnly = OutputRecord(role: .deadLetters, key: [1, 2], value: nil, headers: [OutputRecord.Header("h", "v")])
         #expect(keyOnly.key == [1, 2] && keyOnly.value == nil && keyOnly.header("h") == "v")
     }
