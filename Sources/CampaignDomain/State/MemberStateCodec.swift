@@ -3,8 +3,8 @@
 /// Format 1 is a format byte (`0x01`), the number of fields that follow (varint, so a record cut short at a field
 /// boundary is still detected), then each field: tag (varint), payload length (varint), payload.
 /// A field holding its default value is left out, which keeps typical members to a few dozen bytes. Decoders skip
-/// tags they do not know, so adding a field needs no new format byte: give it the next free tag in `fields` below
-/// (with its encoder), add its case to `Decoder.decodeField` (one case per tag, in the same order), and extend the
+/// tags they do not know, so adding a field needs no new format byte: give it the next free tag in `fields` below,
+/// add its case to `encodeField` and to `Decoder.decodeField` (one case per tag, in the same order), and extend the
 /// fully populated round-trip test. Change the format byte only when an existing field's payload changes meaning.
 public enum MemberStateCodec {
     /// The format byte this version writes and the only one it reads.
@@ -23,12 +23,12 @@ public enum MemberStateCodec {
         out.bytes.append(formatVersion)
         out.bytes.append(0)  // the field count: `fields` has fewer than 128 (checked where the table is built)
         var count: UInt8 = 0
-        for field in encoders {
+        for tag in tags {
             let start = out.bytes.count
-            out.varint(field.tag)
+            out.varint(tag)
             let lengthAt = out.bytes.count
             out.bytes.append(0)
-            guard field.encode(member, schedule, &out) else {
+            guard encodeField(tag, of: member, schedule: schedule, into: &out) else {
                 out.bytes.removeLast(out.bytes.count - start)
                 continue
             }
@@ -60,25 +60,20 @@ public enum MemberStateCodec {
     /// The fields `encode` writes for `member` (those not at their default value), in tag order.
     public static func presentFields(in member: MemberState, schedule: ScheduleFingerprint? = nil) -> [String] {
         var scratch = ByteWriter()
-        return fields.filter { $0.encode(member, schedule, &scratch) }.map(\.name.description)
+        return fields.filter { encodeField($0.tag, of: member, schedule: schedule, into: &scratch) }.map(\.name.description)
     }
 
-    /// One field of the format: its tag, name, and how it is written (`Decoder.decodeField` reads it).
+    /// One field of the format: its tag and name (`encodeField` writes it, `Decoder.decodeField` reads it).
     struct Field: Sendable {
-        typealias Encode = @Sendable (MemberState, ScheduleFingerprint?, inout ByteWriter) -> Bool
-
         let tag: UInt64
         let name: StaticString
         /// Whether a record without this field is invalid.
         let isRequired: Bool
-        /// Writes the payload; returns false (writing nothing) when the member has the default value.
-        let encode: Encode
 
-        init(_ tag: UInt64, _ name: StaticString, required: Bool = false, encode: @escaping Encode) {
+        init(_ tag: UInt64, _ name: StaticString, required: Bool = false) {
             self.tag = tag
             self.name = name
             self.isRequired = required
-            self.encode = encode
         }
     }
 
@@ -86,23 +81,66 @@ public enum MemberStateCodec {
     static let fields: [Field] = makeFields()
 
     private static func makeFields() -> [Field] {
-        var list: [Field] = []
-        list.append(Field(1, "id", required: true) { m, _, w in w.string(m.id); return true })
-        list.append(Field(2, "horizon", required: true) { m, _, w in w.instant(m.horizon); return true })
-        list.append(Field(3, "enrolledAt") { m, _, w in w.ifPresent(m.enrolledAt) { $0.instant($1) } })
-        list.append(Field(4, "tier") { m, _, w in w.ifPresent(m.tier) { $0.string($1) } })
-        list.append(Field(5, "birthday") { m, _, w in
-            w.ifPresent(m.birthday) { w, birthday in
+        [
+            Field(1, "id", required: true),
+            Field(2, "horizon", required: true),
+            Field(3, "enrolledAt"),
+            Field(4, "tier"),
+            Field(5, "birthday"),
+            Field(6, "timeZone"),
+            Field(7, "locale"),
+            Field(8, "homeStore"),
+            Field(9, "tags"),
+            Field(10, "consents"),
+            Field(11, "lastActivity"),
+            Field(12, "activityStreakDays"),
+            Field(13, "lastActiveDate"),
+            Field(14, "orderCount"),
+            Field(15, "lifetimeSpend"),
+            Field(16, "points"),
+            Field(17, "couponsRedeemed"),
+            Field(18, "recentEvents"),
+            Field(19, "occurrences"),
+            Field(20, "notificationsSent"),
+            Field(21, "nextDue"),
+            Field(22, "periodSpend"),
+            Field(23, "heldNotifications"),
+            Field(24, "recurringLast"),
+            Field(25, "schedule"),
+        ]
+    }
+
+    /// Writes field `tag`'s payload for `member` (with `schedule`, the fingerprint its `nextDue` was computed under);
+    /// returns false, writing nothing, when the member has the field's default value.
+    ///
+    /// One case per tag, in tag order: a closure per field was called through a thunk, retaining and releasing its
+    /// context every time (about 10,800 instructions a member), as the decoder's closures once were.
+    static func encodeField(_ tag: UInt64, of m: MemberState, schedule: ScheduleFingerprint?, into w: inout ByteWriter) -> Bool {
+        switch tag {
+        case 1:  // id
+            w.string(m.id)
+            return true
+        case 2:  // horizon
+            w.instant(m.horizon)
+            return true
+        case 3:  // enrolledAt
+            return w.ifPresent(m.enrolledAt) { $0.instant($1) }
+        case 4:  // tier
+            return w.ifPresent(m.tier) { $0.string($1) }
+        case 5:  // birthday
+            return w.ifPresent(m.birthday) { w, birthday in
                 w.signed(Int64(birthday.year ?? 0))
                 w.bytes.append(birthday.year == nil ? 0 : 1)
                 w.varint(UInt64(birthday.month))
                 w.varint(UInt64(birthday.day))
             }
-        })
-        list.append(Field(6, "timeZone") { m, _, w in w.ifPresent(m.timeZone) { $0.string($1.identifier) } })
-        list.append(Field(7, "locale") { m, _, w in w.ifPresent(m.locale) { $0.string($1) } })
-        list.append(Field(8, "homeStore") { m, _, w in w.ifPresent(m.homeStore) { $0.string($1) } })
-        list.append(Field(9, "tags") { m, _, w in
+        case 6:  // timeZone
+            return w.ifPresent(m.timeZone) { $0.string($1.identifier) }
+        case 7:  // locale
+            return w.ifPresent(m.locale) { $0.string($1) }
+        case 8:  // homeStore
+            return w.ifPresent(m.homeStore) { $0.string($1) }
+        case 9:  // tags
             // Usually straight from the packed form, without a string per tag.
             if let packed = m.packedTags {
                 guard !packed.isEmpty else { return false }
@@ -123,8 +161,7 @@ public enum MemberStateCodec {
             w.varint(UInt64(tags.count))
             for tag in tags { w.string(tag) }
             return true
-        })
-        list.append(Field(10, "consents") { m, _, w in
+        case 10:  // consents
             // Two bit sets in `Channel.allCases` order: channels answered, and channels granted.
             var known: UInt8 = 0
             var granted: UInt8 = 0
@@ -137,27 +174,23 @@ public enum MemberStateCodec {
             w.bytes.append(known)
             w.bytes.append(granted)
             return true
-        })
-        list.append(Field(11, "lastActivity") { m, _, w in w.ifPresent(m.lastActivity) { $0.instant($1) } })
-        list.append(Field(12, "activityStreakDays") { m, _, w in
+        case 11:  // lastActivity
+            return w.ifPresent(m.lastActivity) { $0.instant($1) }
+        case 12:  // activityStreakDays
             guard m.activityStreakDays != 0 else { return false }
             w.signed(Int64(m.activityStreakDays))
             return true
-        })
-        list.append(Field(13, "lastActiveDate") { m, _, w in
-            w.ifPresent(m.lastActiveDate) { $0.signed($1.daysSinceEpoch) }
-        })
-        list.append(Field(14, "orderCount") { m, _, w in
+        case 13:  // lastActiveDate
+            return w.ifPresent(m.lastActiveDate) { $0.signed($1.daysSinceEpoch) }
+        case 14:  // orderCount
             guard m.orderCount != 0 else { return false }
             w.signed(Int64(m.orderCount))
             return true
-        })
-        list.append(Field(15, "lifetimeSpend") { m, _, w in
+        case 15:  // lifetimeSpend
             guard m.lifetimeSpend != .zero else { return false }
             w.signed(m.lifetimeSpend.micros)
             return true
-        })
-        list.append(Field(16, "points") { m, _, w in
+        case 16:  // points
             // Buckets in ledger order (soonest-expiring first); an absent expiry is "never".
             // Bucket by bucket: `buckets` builds an array each time it is read.
             let points = m.points
@@ -169,13 +202,11 @@ public enum MemberStateCodec {
                 w.signed(bucket.amount)
             }
             return true
-        })
-        list.append(Field(17, "couponsRedeemed") { m, _, w in
+        case 17:  // couponsRedeemed
             guard m.couponsRedeemed != 0 else { return false }
             w.signed(Int64(m.couponsRedeemed))
             return true
-        })
-        list.append(Field(18, "recentEvents") { m, _, w in
+        case 18:  // recentEvents
             // The ring as it is (slots, then the next slot to overwrite), so eviction order survives a restore.
             let memory = m.recentEvents
             guard memory.count > 0 else { return false }
@@ -183,8 +214,7 @@ public enum MemberStateCodec {
             memory.forEachHash { w.fixed64($0) }
             w.varint(UInt64(memory.next))
             return true
-        })
-        list.append(Field(19, "occurrences") { m, _, w in
+        case 19:  // occurrences
             // Plan ids repeat across entries, so each entry refers to a table of distinct plan ids.
             let log = m.occurrences
             guard !log.isEmpty else { return false }
@@ -217,8 +247,7 @@ public enum MemberStateCodec {
                 }
                 return true
             }
-        })
-        list.append(Field(20, "notificationsSent") { m, _, w in
+        case 20:  // notificationsSent
             guard !m.notificationsSent.isEmpty else { return false }
             w.varint(UInt64(m.notificationsSent.count))
             for sent in m.notificationsSent {
@@ -226,17 +255,16 @@ public enum MemberStateCodec {
                 w.string(sent.channel.rawValue)
             }
             return true
-        })
-        list.append(Field(21, "nextDue") { m, _, w in w.ifPresent(m.nextDue) { $0.instant($1) } })
-        list.append(Field(22, "periodSpend") { m, _, w in
+        case 21:  // nextDue
+            return w.ifPresent(m.nextDue) { $0.instant($1) }
+        case 22:  // periodSpend
             guard m.periodSpend != PeriodSpend() else { return false }
             w.signed(Int64(m.periodSpend.year))
             w.signed(m.periodSpend.yearSpend.micros)
             w.signed(Int64(m.periodSpend.month))
             w.signed(m.periodSpend.monthSpend.micros)
             return true
-        })
-        list.append(Field(23, "heldNotifications") { m, _, w in
+        case 23:  // heldNotifications
             // In release order; `params` as JSON text.
             guard !m.heldNotifications.isEmpty else { return false }
             w.varint(UInt64(m.heldNotifications.count))
@@ -257,8 +285,7 @@ public enum MemberStateCodec {
                 w.optionalString(held.traceparent)
             }
             return true
-        })
-        list.append(Field(24, "recurringLast") { m, _, w in
+        case 24:  // recurringLast
             // Sorted by plan id, so equal states encode to equal bytes.
             guard !m.recurringLast.isEmpty else { return false }
             w.varint(UInt64(m.recurringLast.count))
@@ -267,19 +294,18 @@ public enum MemberStateCodec {
                 w.signed(date.daysSinceEpoch)
             }
             return true
-        })
-        list.append(Field(25, "schedule") { _, schedule, w in
+        case 25:  // schedule
             // The fingerprint of the plans `nextDue` was computed under (see `ScheduleFingerprint`).
             guard let schedule else { return false }
             w.fixed64(schedule.value)
             return true
-        })
-        return list
+        default:
+            preconditionFailure("field \(tag) has a name in `fields` but no case here")
+        }
     }
 
-
-    /// Each field's tag and encoder, in tag order (without the rest of a `Field`, which each step would copy).
-    static let encoders: [(tag: UInt64, encode: Field.Encode)] = fields.map { ($0.tag, $0.encode) }
+    /// Each field's tag, in tag order (without the rest of a `Field`, which each step would copy).
+    static let tags: [UInt64] = fields.map(\.tag)
 
     /// Each field's name indexed by tag (nil for tags this version does not know), for the decoder.
     static let namesByTag: [StaticString?] = {
