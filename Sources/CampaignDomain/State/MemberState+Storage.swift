@@ -214,14 +214,30 @@ extension MemberState {
         /// When this box held the only reference to the rare box, the fields' arrays move out unshared, so changing
         /// them does not copy them.
         func takeRare() -> RareFields {
-            guard let box = rare else { return RareFields() }
+            guard rare != nil else { return RareFields() }
+            if isKnownUniquelyReferenced(&rare) {
+                // Ours alone: the fields move out without a copy, and the emptied box waits for `putRare`. Copying
+                // them out and boxing them again cost a copy of every rare field and an allocation per change (a
+                // monthly statement changes `recurringLast` for every member it reaches).
+                var fields = RareFields()
+                swap(&fields, &rare!.fields)
+                return fields
+            }
+            let fields = rare!.fields
             rare = nil
-            return box.fields
+            return fields
         }
 
-        /// Stores changed rare fields, dropping the box when they are all at their defaults.
-        func putRare(_ fields: RareFields) {
-            rare = fields.isEmpty ? nil : RareBox(fields)
+        /// Stores changed rare fields, dropping the box when they are all at their defaults, and refilling the box
+        /// `takeRare` emptied when there is one.
+        func putRare(_ fields: consuming RareFields) {
+            if fields.isEmpty {
+                rare = nil
+            } else if let box = rare {
+                box.fields = fields
+            } else {
+                rare = RareBox(fields)
+            }
         }
 
         func modifyRare(_ change: (inout RareFields) -> Void) {
@@ -315,14 +331,28 @@ extension MemberState {
         /// A period spend whose month does not fit 32 bits or whose year is not the month's.
         var widePeriodSpend: PeriodSpend?
 
-        var isEmpty: Bool { self == RareFields() }
+        /// Whether every field is at its default, field by field: comparing with `RareFields()` built a default value
+        /// and compared its collections on every change of a rare field.
+        var isEmpty: Bool {
+            let empty =
+                homeStore == nil && couponsRedeemed == 0 && heldNotifications.isEmpty && recurringLast.isEmpty
+                && notificationsSent.isEmpty && unpackableBirthday == nil && unpackableTags == nil
+                && wideLastActiveDay == nil && wideStreak == nil && wideOrderCount == nil && widePeriodSpend == nil
+            assert(empty == (self == RareFields()), "isEmpty names every field of RareFields")
+            return empty
+        }
     }
 
-    /// The rare fields' box; never changed after creation (a change makes a new box), so sharing it is safe.
-    final class RareBox: Sendable {
-        let fields: RareFields
+    /// The rare fields' box, shared by the copies of a `Storage` until one of them changes a rare field.
+    ///
+    /// Sendable by `Storage`'s discipline one level down: its fields change only in `Storage.takeRare` and `putRare`,
+    /// on a `Storage` reached through `uniqueStorage()`, and only while `isKnownUniquelyReferenced` holds for the box;
+    /// a shared box is only read (a change then copies the fields into a new box). No other code holds a reference.
+    /// `@exclusivity(unchecked)` for the same reason as `Storage`'s properties.
+    final class RareBox: @unchecked Sendable {
+        @exclusivity(unchecked) var fields: RareFields
 
-        init(_ fields: RareFields) { self.fields = fields }
+        init(_ fields: consuming RareFields) { self.fields = fields }
     }
 }
 

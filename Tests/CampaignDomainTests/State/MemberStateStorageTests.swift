@@ -106,6 +106,26 @@ import Testing
         #expect(member.storage.rare == nil)
     }
 
+    /// A member alone changes its rare fields in their box, keeping the others; a copy taken before still sees them
+    /// as they were.
+    @Test func aRareFieldChangesInPlaceOnlyWhileTheBoxIsUnshared() {
+        var member = MemberStateFactory.fullyPopulated()
+        // Weak: a strong reference here would share the box.
+        weak let box = member.storage.rare
+        member.notificationsSent.append(SentNotification(at: Instant(epochMillis: 7), channel: .email))
+        #expect(box != nil && member.storage.rare === box, "changed in place: no new box")
+        let before = member
+        member.recurringLast["y"] = LocalDate(year: 2026, month: 2, day: 3)
+        member.notificationsSent.removeAll()
+        #expect(member.storage.rare !== box, "a shared box is copied, not changed")
+        #expect(before.recurringLast["y"] == nil && before.notificationsSent.last?.at == Instant(epochMillis: 7))
+        let populated = MemberStateFactory.fullyPopulated()
+        #expect(before.homeStore == populated.homeStore && before.couponsRedeemed == populated.couponsRedeemed)
+        #expect(before.heldNotifications == populated.heldNotifications && before.recurringLast == populated.recurringLast)
+        #expect(member.homeStore == populated.homeStore && member.heldNotifications == populated.heldNotifications)
+        #expect(member.recurringLast.count == populated.recurringLast.count + 1 && member.notificationsSent.isEmpty)
+    }
+
     @Test func aCopiedBoxKeepsEveryField() {
         var original = MemberStateFactory.fullyPopulated()
         original.orderCount = Int(Int32.max) + 1
