@@ -230,20 +230,23 @@ extension MemberState {
 
         /// Stores changed rare fields, dropping the box when they are all at their defaults, and refilling the box
         /// `takeRare` emptied when there is one.
-        func putRare(_ fields: consuming RareFields) {
+        ///
+        /// The fields are swapped in, leaving `fields` at its defaults: passed by value, they were copied field by
+        /// field (the callers pass them from a `defer`).
+        func putRare(_ fields: inout RareFields) {
             if fields.isEmpty {
                 rare = nil
-            } else if let box = rare {
-                box.fields = fields
-            } else {
-                rare = RareBox(fields)
+                return
             }
+            let box = rare ?? RareBox(RareFields())
+            swap(&box.fields, &fields)
+            rare = box
         }
 
         func modifyRare(_ change: (inout RareFields) -> Void) {
             var fields = takeRare()
             change(&fields)
-            putRare(fields)
+            putRare(&fields)
         }
 
         func hasEqualFields(_ other: Storage) -> Bool {

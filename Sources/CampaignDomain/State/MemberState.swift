@@ -57,7 +57,7 @@ public struct MemberState: Sendable, Hashable {
         _modify {
             let box = uniqueStorage()
             var rare = box.takeRare()
-            defer { box.putRare(rare) }
+            defer { box.putRare(&rare) }
             yield &rare.homeStore
         }
     }
@@ -119,7 +119,7 @@ public struct MemberState: Sendable, Hashable {
         _modify {
             let box = uniqueStorage()
             var rare = box.takeRare()
-            defer { box.putRare(rare) }
+            defer { box.putRare(&rare) }
             yield &rare.couponsRedeemed
         }
     }
@@ -152,7 +152,7 @@ public struct MemberState: Sendable, Hashable {
         _modify {
             let box = uniqueStorage()
             var rare = box.takeRare()
-            defer { box.putRare(rare) }
+            defer { box.putRare(&rare) }
             yield &rare.heldNotifications
         }
     }
@@ -163,7 +163,7 @@ public struct MemberState: Sendable, Hashable {
         _modify {
             let box = uniqueStorage()
             var rare = box.takeRare()
-            defer { box.putRare(rare) }
+            defer { box.putRare(&rare) }
             yield &rare.recurringLast
         }
     }
@@ -174,7 +174,7 @@ public struct MemberState: Sendable, Hashable {
         _modify {
             let box = uniqueStorage()
             var rare = box.takeRare()
-            defer { box.putRare(rare) }
+            defer { box.putRare(&rare) }
             yield &rare.notificationsSent
         }
     }
