@@ -40,7 +40,8 @@ enum EventData: Sendable {
                 let object = ScannedObject(bytes: buffer, members: UnsafeBufferPointer(rebasing: members[..<count]))
                 var name = name
                 return name.withUTF8 { utf8 in
-                    object.members.first { utf8.elementsEqual(buffer[$0.name]) }.flatMap { try? object.value(of: $0) }
+                    object.members.first { ByteWord.same(UnsafeRawBufferPointer(utf8), UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[$0.name]))) }
+                        .flatMap { try? object.value(of: $0) }
                 }
             }
         }

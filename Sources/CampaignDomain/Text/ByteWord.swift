@@ -23,6 +23,23 @@ enum ByteWord {
     @inline(__always)
     static func nonASCII(in word: UInt64) -> UInt64 { word & highs }
 
+    /// Whether `a` and `b` hold the same bytes, compared eight at a time (`elementsEqual` went byte by byte through
+    /// the generic sequence code).
+    static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        var index = 0
+        while index + 8 <= a.count {
+            guard a.loadUnaligned(fromByteOffset: index, as: UInt64.self) == b.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            else { return false }
+            index += 8
+        }
+        while index < a.count {
+            guard a[index] == b[index] else { return false }
+            index += 1
+        }
+        return true
+    }
+
     /// Whether every byte of `bytes` is below 0x80, eight at a time.
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var bits: UInt64 = 0

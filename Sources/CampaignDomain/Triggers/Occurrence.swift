@@ -56,13 +56,13 @@ public struct Occurrence: Sendable, Hashable {
                         let suffix = digits.count + 2
                         guard utf8.count > suffix, utf8[utf8.count - 1] == UInt8(ascii: "d"),
                             utf8[utf8.count - suffix] == UInt8(ascii: "/"),
-                            UnsafeBufferPointer(rebasing: utf8[(utf8.count - suffix + 1)..<(utf8.count - 1)]).elementsEqual(digits)
+                            ByteWord.same(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[(utf8.count - suffix + 1)..<(utf8.count - 1)])), digits)
                         else { return false }
-                        let time = UnsafeBufferPointer(rebasing: utf8[..<(utf8.count - suffix)])
-                        return instant.withRFC3339 { time.elementsEqual($0) }
+                        let time = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[..<(utf8.count - suffix)]))
+                        return instant.withRFC3339 { ByteWord.same(time, $0) }
                     }
                 default:
-                    return withSpelling { utf8.elementsEqual($0) }
+                    return withSpelling { ByteWord.same(UnsafeRawBufferPointer(utf8), $0) }
                 }
             }
         }
