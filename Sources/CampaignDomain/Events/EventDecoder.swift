@@ -100,7 +100,9 @@ public struct EventDecoder: Sendable {
                     let time, time.kind == .string,
                     let instant = Instant.parse(rfc3339: UnsafeBufferPointer(rebasing: bytes[time.value]))
                 else { return nil }
-                if let key, !key.elementsEqual(bytes[subject.value]) { return nil }
+                if let key, !key.withUnsafeBytes({ ByteWord.same($0, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[subject.value]))) }) {
+                    return nil
+                }
                 var fields = ScannedObject(bytes: bytes, members: UnsafeBufferPointer(rebasing: members[count..<count]))
                 if let data, data.kind != .null {
                     guard data.kind == .object else { return nil }

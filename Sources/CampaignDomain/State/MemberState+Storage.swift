@@ -400,7 +400,7 @@ extension MemberState {
                 guard ByteWord.isASCII(UnsafeRawBufferPointer(wanted)), ByteWord.isASCII(UnsafeRawBufferPointer(utf8)) else { return nil }
                 var found = false
                 Self.forEachPackedTag(in: utf8) { candidate in
-                    found = candidate.elementsEqual(wanted)
+                    found = ByteWord.same(UnsafeRawBufferPointer(candidate), UnsafeRawBufferPointer(wanted))
                     return !found
                 }
                 return found

@@ -258,7 +258,7 @@ extension MemberStateCodec {
             recordPlans.removeAll(keepingCapacity: true)
             for _ in 0..<(try reader.count()) {
                 let raw = try reader.take(try reader.count())
-                if let known = plans.firstIndex(where: { $0.utf8.count == raw.count && $0.utf8.elementsEqual(raw) }) {
+                if let known = plans.firstIndex(where: { $0.utf8.withUnsafeBytes { ByteWord.same($0, raw) } }) {
                     recordPlans.append(known)
                     continue
                 }
@@ -277,7 +277,7 @@ extension MemberStateCodec {
         ) throws(MemberStateDecodingError) -> SharedValue<OccurrenceLog.Key> {
             let known = recordPlans[index]
             if let found = plans[known].sharedNames.first(where: {
-                $0.key.value.counted == counted && $0.utf8.count == raw.count && $0.utf8.elementsEqual(raw)
+                $0.key.value.counted == counted && $0.utf8.withUnsafeBytes { ByteWord.same($0, raw) }
             }) {
                 return found.key
             }
