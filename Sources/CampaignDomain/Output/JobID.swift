@@ -55,9 +55,6 @@ public struct JobID: Sendable, Hashable, CustomStringConvertible {
     /// The id as a string (an allocation: the hot path writes `withUTF8` instead).
     public var description: String { withUTF8 { String(decoding: $0, as: UTF8.self) } }
 
-    /// The 36 bytes, as a new array.
-    public var bytes: [UInt8] { withUTF8 { Array($0) } }
-
     /// Calls `body` with the id's 36 ASCII bytes.
     public func withUTF8<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try withUnsafeBytes(of: text) { try body(UnsafeRawBufferPointer(rebasing: $0[..<Self.utf8Count])) }

@@ -148,7 +148,7 @@ public struct MemberState: Sendable, Hashable {
 
     /// Notification jobs held by quiet hours, in release order.
     public var heldNotifications: [HeldNotification] {
-        get { storage.rare.map { $0.fields.heldNotifications } ?? [] }
+        get { storage.rare?.fields.heldNotifications ?? [] }
         _modify {
             let box = uniqueStorage()
             var rare = box.takeRare()
@@ -159,7 +159,7 @@ public struct MemberState: Sendable, Hashable {
 
     /// The last member-local date each recurring plan was evaluated for this member.
     public var recurringLast: [String: LocalDate] {
-        get { storage.rare.map { $0.fields.recurringLast } ?? [:] }
+        get { storage.rare?.fields.recurringLast ?? [:] }
         _modify {
             let box = uniqueStorage()
             var rare = box.takeRare()
@@ -170,7 +170,7 @@ public struct MemberState: Sendable, Hashable {
 
     /// Notifications sent (by fire time and channel) within the longest programme cap window.
     public var notificationsSent: [SentNotification] {
-        get { storage.rare.map { $0.fields.notificationsSent } ?? [] }
+        get { storage.rare?.fields.notificationsSent ?? [] }
         _modify {
             let box = uniqueStorage()
             var rare = box.takeRare()

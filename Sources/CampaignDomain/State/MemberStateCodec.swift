@@ -78,37 +78,33 @@ public enum MemberStateCodec {
     }
 
     /// Every field, one entry each. Tags are never reused: a removed field's tag stays retired.
-    static let fields: [Field] = makeFields()
-
-    private static func makeFields() -> [Field] {
-        [
-            Field(1, "id", required: true),
-            Field(2, "horizon", required: true),
-            Field(3, "enrolledAt"),
-            Field(4, "tier"),
-            Field(5, "birthday"),
-            Field(6, "timeZone"),
-            Field(7, "locale"),
-            Field(8, "homeStore"),
-            Field(9, "tags"),
-            Field(10, "consents"),
-            Field(11, "lastActivity"),
-            Field(12, "activityStreakDays"),
-            Field(13, "lastActiveDate"),
-            Field(14, "orderCount"),
-            Field(15, "lifetimeSpend"),
-            Field(16, "points"),
-            Field(17, "couponsRedeemed"),
-            Field(18, "recentEvents"),
-            Field(19, "occurrences"),
-            Field(20, "notificationsSent"),
-            Field(21, "nextDue"),
-            Field(22, "periodSpend"),
-            Field(23, "heldNotifications"),
-            Field(24, "recurringLast"),
-            Field(25, "schedule"),
-        ]
-    }
+    static let fields: [Field] = [
+        Field(1, "id", required: true),
+        Field(2, "horizon", required: true),
+        Field(3, "enrolledAt"),
+        Field(4, "tier"),
+        Field(5, "birthday"),
+        Field(6, "timeZone"),
+        Field(7, "locale"),
+        Field(8, "homeStore"),
+        Field(9, "tags"),
+        Field(10, "consents"),
+        Field(11, "lastActivity"),
+        Field(12, "activityStreakDays"),
+        Field(13, "lastActiveDate"),
+        Field(14, "orderCount"),
+        Field(15, "lifetimeSpend"),
+        Field(16, "points"),
+        Field(17, "couponsRedeemed"),
+        Field(18, "recentEvents"),
+        Field(19, "occurrences"),
+        Field(20, "notificationsSent"),
+        Field(21, "nextDue"),
+        Field(22, "periodSpend"),
+        Field(23, "heldNotifications"),
+        Field(24, "recurringLast"),
+        Field(25, "schedule"),
+    ]
 
     /// Writes field `tag`'s payload for `member` (with `schedule`, the fingerprint its `nextDue` was computed under);
     /// returns false, writing nothing, when the member has the field's default value.

@@ -51,7 +51,7 @@ import Testing
     @Test func anIdReadsBackFromItsTextAndOnlyWellFormedTextIsAnId() throws {
         let id = JobID(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 0)
         #expect(id.description == "d3cda55f-2147-8226-840a-70fb438e4380")
-        #expect(id.bytes == Array(id.description.utf8))
+        #expect(id.withUTF8 { Array($0) } == Array(id.description.utf8))
         let read = try #require(JobID(text: id.description))
         #expect(read == id && read.hashValue == id.hashValue)
         #expect(read != JobID(planID: "birthday-gold", memberID: "m-1001", occurrence: "2026", actionIndex: 1))
